@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/riverqueue/river"
+)
+
+// Ingest stores d and enqueues its ProcessDelivery job in one transaction.
+// It reports duplicate=true, and enqueues nothing, when a delivery with the
+// same id was stored before (a redelivery).
+func (db *DB) Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err error) {
+	if db.queue == nil {
+		return false, errors.New("ingest: no job queue (call NewQueue first)")
+	}
+	if d.ReceivedAt.IsZero() {
+		d.ReceivedAt = db.Now()
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO deliveries
+			(id, event, action, repo, installation_id, received_at, payload, outcome)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+			d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), d.Payload, bot.OutcomeQueued)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			duplicate = true
+			return nil
+		}
+		_, err = db.queue.InsertTx(ctx, tx, bot.ProcessDelivery{DeliveryID: d.ID}, &river.InsertOpts{
+			UniqueOpts: river.UniqueOpts{ByArgs: true},
+		})
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, err)
+	}
+	return duplicate, nil
+}
+
+// Delivery returns the stored delivery with the given id, or an ENOTFOUND
+// error.
+func (db *DB) Delivery(ctx context.Context, id string) (bot.Delivery, error) {
+	var d bot.Delivery
+	var processed sql.NullTime
+	err := db.queryRow(ctx, `SELECT id, event, action, repo, installation_id, received_at, payload,
+		processed_at, outcome, error FROM deliveries WHERE id = ?`, id).Scan(
+		&d.ID, &d.Event, &d.Action, &d.Repo, &d.InstallationID, &d.ReceivedAt, &d.Payload,
+		&processed, &d.Outcome, &d.Error)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, bot.Errorf(bot.ENOTFOUND, "no delivery %s", id)
+	}
+	if err != nil {
+		return d, fmt.Errorf("load delivery %s: %w", id, err)
+	}
+	d.ProcessedAt = processed.Time
+	d.ReceivedAt = d.ReceivedAt.UTC()
+	return d, nil
+}
+
+// FinishDelivery records the outcome of processing a delivery.
+func (db *DB) FinishDelivery(ctx context.Context, id, outcome, errText string) error {
+	_, err := db.exec(ctx, `UPDATE deliveries SET processed_at = ?, outcome = ?, error = ? WHERE id = ?`,
+		db.Now().UTC(), outcome, errText, id)
+	if err != nil {
+		return fmt.Errorf("finish delivery %s: %w", id, err)
+	}
+	return nil
+}
+
+// DeliveryCounts returns how many deliveries have each outcome.
+func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT outcome, COUNT(*) FROM deliveries GROUP BY outcome`)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var o string
+		var n int
+		if err := rows.Scan(&o, &n); err != nil {
+			return nil, err
+		}
+		counts[o] = n
+	}
+	return counts, rows.Err()
+}
+
+// QueueDepth returns the number of jobs waiting or running.
+func (db *DB) QueueDepth(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("queue depth: %w", err)
+	}
+	return n, nil
+}

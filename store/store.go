@@ -1,0 +1,307 @@
+// Package store keeps goalbot's state in SQLite (the embedded default) or
+// PostgreSQL (for several replicas) behind one implementation: both speak
+// database/sql, queries are written once with ? placeholders and differ
+// only where the dialects do. It also hosts the River job queue, whose rows
+// live in the same database so that a delivery and its job commit together.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	migratedb "github.com/golang-migrate/migrate/v4/database"
+	migratepgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names the SQL flavour of a database.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// sqlitePragmas are the connection settings DESIGN §3 asks for: WAL, a busy
+// timeout, NORMAL sync (safe with WAL), foreign keys, and immediate write
+// locks so that transactions never upgrade from read to write and deadlock.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// DB is an open store.
+type DB struct {
+	db      *sql.DB
+	dialect Dialect
+	dsn     string // driver DSN; never logged (it may hold a password)
+	queue   *river.Client[*sql.Tx]
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by url: "sqlite:PATH" or
+// "postgres://…" / "postgresql://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	dialect, dsn, err := parseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	driver := "sqlite"
+	if dialect == Postgres {
+		driver = "pgx"
+	}
+	sqldb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// riversqlite and SQLite itself want one writer; one connection
+		// also serialises our own transactions without SQLITE_BUSY.
+		sqldb.SetMaxOpenConns(1)
+	} else {
+		sqldb.SetMaxOpenConns(20)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pingCtx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
+	}
+	return &DB{db: sqldb, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// parseURL splits a database URL into its dialect and the driver's DSN.
+func parseURL(url string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+		if path == "" {
+			return "", "", errors.New(`database URL "sqlite:" has no path; write sqlite:goalbot.db`)
+		}
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		return SQLite, "file:" + path + sep + sqlitePragmas, nil
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return Postgres, url, nil
+	default:
+		return "", "", fmt.Errorf("database URL must start with sqlite: or postgres:// (got scheme %q)", scheme(url))
+	}
+}
+
+func scheme(url string) string {
+	if i := strings.Index(url, ":"); i >= 0 {
+		return url[:i]
+	}
+	return ""
+}
+
+// redact removes the DSN (which may hold a password) from err's text.
+func redact(err error, dsn string) error {
+	if dsn == "" || !strings.Contains(err.Error(), dsn) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), dsn, "<database url>"))
+}
+
+// Dialect reports which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close stops nothing but the connection pool; stop the queue first.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Migrate applies goalbot's migrations and River's. On PostgreSQL both run
+// under one advisory lock, so replicas starting together migrate once.
+func (db *DB) Migrate(ctx context.Context) error {
+	if db.dialect == Postgres {
+		conn, err := db.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		const lockKey = 0x60a1b07 // "goalbot"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+			return fmt.Errorf("migrate: take advisory lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+	}
+	if err := db.migrateOwn(); err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(db.riverDriver(), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("migrate queue: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate queue: %w", err)
+	}
+	return nil
+}
+
+// migrateOwn runs golang-migrate over a connection of its own, because its
+// drivers close the *sql.DB they are given.
+func (db *DB) migrateOwn() error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return err
+	}
+	src, err := iofs.New(sub, ".")
+	if err != nil {
+		return fmt.Errorf("migrate: read embedded migrations: %w", err)
+	}
+	driver := "sqlite"
+	if db.dialect == Postgres {
+		driver = "pgx"
+	}
+	own, err := sql.Open(driver, db.dsn)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var target migratedb.Driver
+	if db.dialect == Postgres {
+		target, err = migratepgx.WithInstance(own, &migratepgx.Config{MigrationsTable: "goalbot_migrations"})
+	} else {
+		target, err = migratesqlite.WithInstance(own, &migratesqlite.Config{MigrationsTable: "goalbot_migrations"})
+	}
+	if err != nil {
+		own.Close()
+		return fmt.Errorf("migrate: %w", redact(err, db.dsn))
+	}
+	m, err := migrate.NewWithInstance("iofs", src, string(db.dialect), target)
+	if err != nil {
+		own.Close()
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer m.Close() // closes src and own
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// latestVersion is the number of the newest embedded migration.
+func latestVersion(d Dialect) (uint, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+string(d))
+	if err != nil {
+		return 0, err
+	}
+	var max uint
+	for _, e := range entries {
+		n, err := strconv.ParseUint(strings.SplitN(e.Name(), "_", 2)[0], 10, 32)
+		if err == nil && uint(n) > max {
+			max = uint(n)
+		}
+	}
+	return max, nil
+}
+
+// Ready reports nil when the database answers and every migration has been
+// applied cleanly; /readyz uses it.
+func (db *DB) Ready(ctx context.Context) error {
+	want, err := latestVersion(db.dialect)
+	if err != nil {
+		return err
+	}
+	var version uint
+	var dirty bool
+	err = db.db.QueryRowContext(ctx, "SELECT version, dirty FROM goalbot_migrations").Scan(&version, &dirty)
+	switch {
+	case err != nil:
+		return fmt.Errorf("read schema version: %w", err)
+	case dirty:
+		return fmt.Errorf("schema version %d is dirty: a migration failed halfway", version)
+	case version < want:
+		return fmt.Errorf("schema version %d, want %d: run goalbot migrate", version, want)
+	}
+	return nil
+}
+
+func (db *DB) riverDriver() riverdriver.Driver[*sql.Tx] {
+	if db.dialect == Postgres {
+		return riverdatabasesql.New(db.db)
+	}
+	return riversqlite.New(db.db)
+}
+
+// NewQueue creates the River client over this database and remembers it,
+// so that Ingest enqueues in the same transaction as the delivery row. A
+// config without Queues gives an insert-only client.
+func (db *DB) NewQueue(config *river.Config) (*river.Client[*sql.Tx], error) {
+	c, err := river.NewClient(db.riverDriver(), config)
+	if err != nil {
+		return nil, fmt.Errorf("create job queue: %w", err)
+	}
+	db.queue = c
+	return c, nil
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. Queries must not hold
+// a literal question mark.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.db.ExecContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.db.QueryContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.db.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) sql.NullTime {
+	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
+}
