@@ -1,6 +1,229 @@
 package storetest
 
-import "testing"
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/store"
+)
 
 // runDomain runs the cases for goals, items, links and statuses.
-func runDomain(t *testing.T, open Opener) {}
+func runDomain(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, db *store.DB)
+	}{
+		{"GoalRoundTripAndLinks", testGoalRoundTripAndLinks},
+		{"ItemRoundTrip", testItemRoundTrip},
+		{"StatusesAndTransitions", testStatusesAndTransitions},
+		{"StatusCommentLease", testStatusCommentLease},
+		{"StatusCommentLeaseRace", testStatusCommentLeaseRace},
+		{"ClaimReplyOnce", testClaimReplyOnce},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+	}
+}
+
+var (
+	rfc3654 = ref.New("rust-lang", "rfcs", 3654)
+	mcp727  = ref.New("rust-lang", "compiler-team", 727)
+	goal105 = ref.New("rust-lang", "goals", 105)
+)
+
+func testGoalRoundTripAndLinks(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	g := bot.Goal{ID: "2024h2/async", Title: "Async | parity", Source: "dir:goals", Revision: "abc",
+		TrackingIssue: goal105, Doc: json.RawMessage(`{"id":"async"}`), Notices: true,
+		UpdatedAt: time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)}
+	links := []bot.Link{
+		{Goal: g.ID, Subgoal: "send-bound", Item: rfc3654, Origin: bot.OriginConfig},
+		{Goal: g.ID, Subgoal: "async-drop", Item: mcp727, Origin: bot.OriginDocument},
+	}
+	if err := db.SaveGoal(ctx, g, links); err != nil {
+		t.Fatal(err)
+	}
+	if added, err := db.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: "vision", Item: ref.New("rust-lang", "rfcs", 3657), Origin: bot.OriginCommand, By: "tmandry"}); err != nil || !added {
+		t.Fatalf("AddLink = %v, %v", added, err)
+	}
+	if added, _ := db.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: "vision", Item: ref.New("rust-lang", "rfcs", 3657), Origin: bot.OriginCommand, By: "x"}); added {
+		t.Error("AddLink of an existing link reported added")
+	}
+	got, err := db.Goal(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != g.Title || got.TrackingIssue != goal105 || string(got.Doc) != string(g.Doc) || !got.Notices || !got.UpdatedAt.Equal(g.UpdatedAt) {
+		t.Errorf("Goal = %+v, want %+v", got, g)
+	}
+	// Saving the goal again replaces document/config links but keeps command links.
+	if err := db.SaveGoal(ctx, g, links[:1]); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := db.Links(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 2 || ls[0].Subgoal != "send-bound" || ls[1].Subgoal != "vision" || ls[1].By != "tmandry" {
+		t.Errorf("links after reload = %+v", ls)
+	}
+	to, _ := db.LinksToItem(ctx, rfc3654)
+	if len(to) != 1 || to[0].Goal != g.ID {
+		t.Errorf("LinksToItem = %+v", to)
+	}
+	byIssue, _ := db.GoalsByTrackingIssue(ctx, goal105)
+	if len(byIssue) != 1 || byIssue[0].ID != g.ID {
+		t.Errorf("GoalsByTrackingIssue = %+v", byIssue)
+	}
+	if n, err := db.RemoveLinks(ctx, "", ref.New("rust-lang", "rfcs", 3657)); err != nil || n != 1 {
+		t.Errorf("RemoveLinks = %d, %v", n, err)
+	}
+	if n, _ := db.RemoveLinks(ctx, g.ID, rfc3654); n != 0 {
+		t.Errorf("RemoveLinks removed a config link")
+	}
+	if _, err := db.Goal(ctx, "nope"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("Goal(nope) = %v", err)
+	}
+}
+
+func testItemRoundTrip(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	it := bot.Item{Ref: rfc3654, Kind: bot.KindRFC, Title: "Return type notation", State: bot.StateOpen, IsPull: true,
+		Labels: []string{"T-lang", "proposed-final-comment-period"}, Author: "nikomatsakis",
+		UpdatedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), ETag: `W/"x"`, FCP: json.RawMessage(`{"phase":"proposed"}`)}
+	if err := db.SaveItem(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Item(ctx, rfc3654)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != it.Title || got.State != it.State || !got.IsPull || len(got.Labels) != 2 || got.Labels[1] != "proposed-final-comment-period" ||
+		!got.UpdatedAt.Equal(it.UpdatedAt) || got.ETag != it.ETag || string(got.FCP) != string(it.FCP) || got.MCP != nil || !got.FetchedAt.IsZero() {
+		t.Errorf("Item = %+v, want %+v", got, it)
+	}
+	it.State, it.Labels, it.FCP = bot.StateMerged, nil, nil
+	if err := db.SaveItem(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.Item(ctx, rfc3654)
+	if got.State != bot.StateMerged || len(got.Labels) != 0 || got.FCP != nil {
+		t.Errorf("after update: %+v", got)
+	}
+	all, _ := db.Items(ctx)
+	if len(all) != 1 {
+		t.Errorf("Items = %d", len(all))
+	}
+	if _, err := db.Item(ctx, mcp727); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("unknown item: %v", err)
+	}
+}
+
+func testStatusesAndTransitions(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	day := func(d int) time.Time { return time.Date(2024, 8, d, 0, 0, 0, 0, time.UTC) }
+	st := []bot.SubgoalStatus{{Goal: "g", Subgoal: "a", Status: "in-fcp", Detail: "merge, ends 2024-08-20", Since: day(10)},
+		{Goal: "g", Subgoal: "b", Status: "complete", DocStatus: "complete", Disagree: true, Since: day(1)}}
+	tr := []bot.Transition{{Goal: "g", Subgoal: "a", Old: "fcp-proposed", New: "in-fcp", At: day(10), DeliveryID: "d1", Item: rfc3654.String()}}
+	if err := db.ReplaceStatuses(ctx, "g", st, tr); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReplaceStatuses(ctx, "g", st[:1], []bot.Transition{{Goal: "g", Subgoal: "a", Old: "in-fcp", New: "fcp-finished", At: day(20)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Statuses(ctx, "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["a"].Detail != "merge, ends 2024-08-20" || !got["a"].Since.Equal(day(10)) {
+		t.Errorf("Statuses = %+v", got)
+	}
+	ts, err := db.Transitions(ctx, "", day(1), day(15))
+	if err != nil || len(ts) != 1 || ts[0].DeliveryID != "d1" || ts[0].New != "in-fcp" {
+		t.Errorf("Transitions in window = %+v, %v", ts, err)
+	}
+	ts, _ = db.Transitions(ctx, "g", day(1), day(31))
+	if len(ts) != 2 || ts[1].New != "fcp-finished" {
+		t.Errorf("all transitions = %+v", ts)
+	}
+}
+
+func testStatusCommentLease(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	now := time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	sc, ok, err := db.LeaseStatusComment(ctx, "g", goal105, "w1", time.Minute)
+	if err != nil || !ok || sc.CommentID != 0 || sc.Issue != goal105 {
+		t.Fatalf("first lease = %+v, %v, %v", sc, ok, err)
+	}
+	if _, ok, _ := db.LeaseStatusComment(ctx, "g", goal105, "w2", time.Minute); ok {
+		t.Fatal("second worker got a held lease")
+	}
+	if err := db.SaveStatusComment(ctx, bot.StatusComment{Goal: "g", Issue: goal105, CommentID: 1 << 33, BodyHash: "h"}, "w2"); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("save without the lease = %v, want ECONFLICT", err)
+	}
+	if err := db.SaveStatusComment(ctx, bot.StatusComment{Goal: "g", Issue: goal105, CommentID: 1 << 33, BodyHash: "h"}, "w1"); err != nil {
+		t.Fatal(err)
+	}
+	sc, ok, _ = db.LeaseStatusComment(ctx, "g", goal105, "w2", time.Minute)
+	if !ok || sc.CommentID != 1<<33 || sc.BodyHash != "h" {
+		t.Fatalf("lease after save = %+v, %v", sc, ok)
+	}
+	now = now.Add(2 * time.Minute) // w2 crashed; its lease expires
+	if _, ok, _ := db.LeaseStatusComment(ctx, "g", goal105, "w3", time.Minute); !ok {
+		t.Fatal("expired lease not taken over")
+	}
+	got, err := db.StatusComment(ctx, "g")
+	if err != nil || got.CommentID != 1<<33 {
+		t.Errorf("StatusComment = %+v, %v", got, err)
+	}
+}
+
+func testStatusCommentLeaseRace(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winners := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, ok, err := db.LeaseStatusComment(ctx, "race", goal105, string(rune('a'+i)), time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				winners++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if winners != 1 {
+		t.Errorf("%d workers hold the lease, want exactly 1", winners)
+	}
+}
+
+func testClaimReplyOnce(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	ok, _, err := db.ClaimReply(ctx, 1<<32, "rev1")
+	if err != nil || !ok {
+		t.Fatalf("first claim = %v, %v", ok, err)
+	}
+	if err := db.SetReplyID(ctx, 1<<32, "rev1", 99); err != nil {
+		t.Fatal(err)
+	}
+	ok, id, err := db.ClaimReply(ctx, 1<<32, "rev1")
+	if err != nil || ok || id != 99 {
+		t.Errorf("second claim = %v, %d, %v; want false, 99", ok, id, err)
+	}
+	if ok, _, _ := db.ClaimReply(ctx, 1<<32, "rev2"); !ok {
+		t.Error("a new revision could not be claimed")
+	}
+}

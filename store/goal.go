@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/ref"
+)
+
+const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at`
+
+func scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
+	var g bot.Goal
+	var tracking, doc string
+	if err := s.Scan(&g.ID, &g.Title, &g.Source, &g.Revision, &tracking, &doc, &g.Notices, &g.UpdatedAt); err != nil {
+		return g, err
+	}
+	g.Doc = []byte(doc)
+	g.UpdatedAt = g.UpdatedAt.UTC()
+	if tracking != "" {
+		r, err := ref.Parse(tracking, ref.Ref{})
+		if err != nil {
+			return g, fmt.Errorf("goal %s: stored tracking issue: %w", g.ID, err)
+		}
+		g.TrackingIssue = r
+	}
+	return g, nil
+}
+
+// SaveGoal inserts or replaces a goal and, in the same transaction, its
+// document and config links (links made by commands are kept).
+func (db *DB) SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error {
+	if g.UpdatedAt.IsZero() {
+		g.UpdatedAt = db.Now()
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO goals (`+goalColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
+			revision = excluded.revision, tracking_issue = excluded.tracking_issue, doc = excluded.doc,
+			notices = excluded.notices, updated_at = excluded.updated_at`),
+			g.ID, g.Title, g.Source, g.Revision, g.TrackingIssue.String(), string(g.Doc), g.Notices, g.UpdatedAt.UTC())
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM links WHERE goal = ? AND origin IN (?, ?)`),
+			g.ID, bot.OriginDocument, bot.OriginConfig)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if l.At.IsZero() {
+				l.At = g.UpdatedAt
+			}
+			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO links (goal, subgoal, item, origin, created_by, created_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				g.ID, l.Subgoal, l.Item.String(), l.Origin, l.By, l.At.UTC()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save goal %s: %w", g.ID, err)
+	}
+	return nil
+}
+
+// Goal returns one goal or an ENOTFOUND error.
+func (db *DB) Goal(ctx context.Context, id string) (bot.Goal, error) {
+	g, err := scanGoal(db.queryRow(ctx, `SELECT `+goalColumns+` FROM goals WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, bot.Errorf(bot.ENOTFOUND, "no goal %q", id)
+	}
+	if err != nil {
+		return g, fmt.Errorf("load goal %s: %w", id, err)
+	}
+	return g, nil
+}
+
+// Goals returns every goal, ordered by id.
+func (db *DB) Goals(ctx context.Context) ([]bot.Goal, error) {
+	rows, err := db.query(ctx, `SELECT `+goalColumns+` FROM goals ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list goals: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Goal
+	for rows.Next() {
+		g, err := scanGoal(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list goals: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// GoalsByTrackingIssue returns the goals whose tracking issue is r.
+func (db *DB) GoalsByTrackingIssue(ctx context.Context, r ref.Ref) ([]bot.Goal, error) {
+	rows, err := db.query(ctx, `SELECT `+goalColumns+` FROM goals WHERE tracking_issue = ? ORDER BY id`, r.String())
+	if err != nil {
+		return nil, fmt.Errorf("goals tracked by %s: %w", r, err)
+	}
+	defer rows.Close()
+	var out []bot.Goal
+	for rows.Next() {
+		g, err := scanGoal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func scanLinks(rows *sql.Rows) ([]bot.Link, error) {
+	defer rows.Close()
+	var out []bot.Link
+	for rows.Next() {
+		var l bot.Link
+		var item string
+		if err := rows.Scan(&l.Goal, &l.Subgoal, &item, &l.Origin, &l.By, &l.At); err != nil {
+			return nil, err
+		}
+		r, err := ref.Parse(item, ref.Ref{})
+		if err != nil {
+			return nil, err
+		}
+		l.Item, l.At = r, l.At.UTC()
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+const linkColumns = `goal, subgoal, item, origin, created_by, created_at`
+
+// Links returns every link of a goal, ordered by subgoal and item.
+func (db *DB) Links(ctx context.Context, goal string) ([]bot.Link, error) {
+	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM links WHERE goal = ? ORDER BY subgoal, item, origin`, goal)
+	if err != nil {
+		return nil, fmt.Errorf("links of %s: %w", goal, err)
+	}
+	out, err := scanLinks(rows)
+	if err != nil {
+		return nil, fmt.Errorf("links of %s: %w", goal, err)
+	}
+	return out, nil
+}
+
+// LinksToItem returns every link to the item, across goals.
+func (db *DB) LinksToItem(ctx context.Context, item ref.Ref) ([]bot.Link, error) {
+	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM links WHERE item = ? ORDER BY goal, subgoal, origin`, item.String())
+	if err != nil {
+		return nil, fmt.Errorf("links to %s: %w", item, err)
+	}
+	out, err := scanLinks(rows)
+	if err != nil {
+		return nil, fmt.Errorf("links to %s: %w", item, err)
+	}
+	return out, nil
+}
+
+// AddLink stores a link; it reports added=false when it existed already.
+func (db *DB) AddLink(ctx context.Context, l bot.Link) (added bool, err error) {
+	if l.At.IsZero() {
+		l.At = db.Now()
+	}
+	res, err := db.exec(ctx, `INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		l.Goal, l.Subgoal, l.Item.String(), l.Origin, l.By, l.At.UTC())
+	if err != nil {
+		return false, fmt.Errorf("add link %s → %s: %w", l.Subgoal, l.Item, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// RemoveLinks deletes the command-made links from item to goal (every goal
+// when goal is ""), returning how many it removed. Document and config
+// links cannot be removed by commands: they are edited at their source.
+func (db *DB) RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, error) {
+	q, args := `DELETE FROM links WHERE item = ? AND origin = ?`, []any{item.String(), bot.OriginCommand}
+	if goal != "" {
+		q, args = q+` AND goal = ?`, append(args, goal)
+	}
+	res, err := db.exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("remove links to %s: %w", item, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
