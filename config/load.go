@@ -129,9 +129,8 @@ func Load(path string, env func(string) string) (*Config, error) {
 	problems = append(problems, cfg.applyEnv(env)...)
 	problems = append(problems, cfg.readPrivateKey()...)
 	cfg.GitHub.APIURL = normaliseAPIURL(cfg.GitHub.APIURL)
-	if err := cfg.Validate(); err != nil {
-		problems = append(problems, err)
-	}
+	problems = append(problems, cfg.validate()...)
+	sortProblems(problems)
 	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
@@ -162,7 +161,7 @@ func decode(path string, doc []byte) (fc fileConfig, problems []error, err error
 			if s := suggest(key); s != "" {
 				msg += " (did you mean " + s + "?)"
 			}
-			problems = append(problems, errors.New(msg))
+			problems = append(problems, &problem{line: line, text: msg})
 		}
 		return fc, problems, nil
 	case errors.As(err, &de):
@@ -417,6 +416,7 @@ func (c *Config) applyEnv(env func(string) string) []error {
 	switch {
 	case keyOK && fileOK:
 		problems = append(problems, errors.New("GOALBOT_GITHUB_PRIVATE_KEY and GOALBOT_GITHUB_PRIVATE_KEY_FILE are both set; set only one"))
+		c.GitHub.PrivateKey, c.GitHub.PrivateKeyFile = NewSecret(key), "" // no follow-on "key missing"
 	case keyOK:
 		// A key in the environment replaces any key source in the file.
 		if !strings.Contains(key, "\n") {

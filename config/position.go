@@ -1,8 +1,11 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,19 +21,40 @@ type sources struct {
 	env   map[string]string // key path → environment variable that set it
 }
 
+// problem is one configuration mistake, its text a single line. line is
+// the file line it is about, 0 when none, so that Load can sort by it.
+type problem struct {
+	line int
+	text string
+}
+
+func (p *problem) Error() string { return p.text }
+
 // errorf returns a one-line problem about key, prefixed with the variable
 // that set it, or the file and line, or else the key alone.
 func (s *sources) errorf(key, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if s != nil {
 		if v, ok := s.env[key]; ok {
-			return fmt.Errorf("%s: %s", v, msg)
+			return &problem{text: fmt.Sprintf("%s: %s", v, msg)}
 		}
 		if line := s.line(key); line > 0 {
-			return fmt.Errorf("%s:%d: %s: %s", s.file, line, key, msg)
+			return &problem{line: line, text: fmt.Sprintf("%s:%d: %s: %s", s.file, line, key, msg)}
 		}
 	}
-	return fmt.Errorf("%s: %s", key, msg)
+	return &problem{text: fmt.Sprintf("%s: %s", key, msg)}
+}
+
+// sortProblems orders problems by file line, those without a line last,
+// keeping the order of equals.
+func sortProblems(errs []error) {
+	lineOf := func(err error) int {
+		if p, ok := err.(*problem); ok && p.line > 0 {
+			return p.line
+		}
+		return math.MaxInt
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return cmp.Compare(lineOf(a), lineOf(b)) })
 }
 
 // line returns the line of key, or of its nearest enclosing key or table
@@ -100,6 +124,9 @@ func indexLines(doc []byte) map[string]int {
 					path += "[" + strconv.Itoa(i) + "]"
 				} else if n, ok := count[path]; ok {
 					path += "[" + strconv.Itoa(n-1) + "]"
+				}
+				if _, ok := lines[path]; !ok && !it.IsLast() {
+					lines[path] = line // implicit parent table
 				}
 			}
 			table = path
@@ -183,6 +210,13 @@ func suggest(unknown []string) string {
 	}
 	if bestD >= 0 && bestD <= max(1, min(3, len(leaf)/3)) {
 		return strconv.Quote(best)
+	}
+	if len(leaf) >= 3 {
+		for _, k := range keys {
+			if kp, kl := splitLast(k); kp == parent && strings.HasPrefix(kl, leaf) {
+				return strconv.Quote(k) // a shortened name: "book" for "book_toml"
+			}
+		}
 	}
 	var same []string
 	for _, k := range keys {

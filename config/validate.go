@@ -15,6 +15,10 @@ import (
 // combinations, well-formed addresses. It returns every problem, one line
 // each, naming the file line or variable when the Config came from Load.
 func (c *Config) Validate() error {
+	return errors.Join(c.validate()...)
+}
+
+func (c *Config) validate() []error {
 	var problems []error
 	bad := func(key, format string, args ...any) {
 		problems = append(problems, c.src.errorf(key, format, args...))
@@ -43,7 +47,7 @@ func (c *Config) Validate() error {
 	switch {
 	case g.AppID < 0:
 		bad("github.app_id", "%d is negative", g.AppID)
-	case g.AppID != 0 && !g.PrivateKey.IsSet():
+	case g.AppID != 0 && !g.PrivateKey.IsSet() && g.PrivateKeyFile == "": // an unreadable file is reported by Load
 		bad("github.app_id", "an App needs its private key: set github.private_key_file or GOALBOT_GITHUB_PRIVATE_KEY")
 	case g.AppID == 0 && g.PrivateKey.IsSet():
 		bad("github.private_key", "a private key needs github.app_id (or GOALBOT_GITHUB_APP_ID)")
@@ -104,7 +108,7 @@ func (c *Config) Validate() error {
 			oneOf(key, who, associations)
 		}
 	}
-	return errors.Join(problems...)
+	return problems
 }
 
 func (c *Config) validateGoalSource(i int, src GoalSource, bad func(string, string, ...any)) {
