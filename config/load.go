@@ -167,7 +167,7 @@ func decode(path string, doc []byte) (fc fileConfig, problems []error, err error
 	case errors.As(err, &de):
 		line, col := de.Position()
 		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		if key := strings.Join(de.Key(), "."); key != "" {
+		if key := strings.Join(de.Key(), "."); key != "" && !strings.Contains(msg, key) {
 			return fc, nil, fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, key, describeType(msg))
 		}
 		return fc, nil, fmt.Errorf("%s:%d:%d: syntax error: %s", path, line, col, msg)
@@ -216,7 +216,11 @@ func describeType(msg string) string {
 			want = "an array of tables"
 		}
 	}
-	return fmt.Sprintf("must be %s, not %s", want, m[1])
+	got := "a " + m[1]
+	if strings.IndexByte("aeiou", m[1][0]) >= 0 {
+		got = "an " + m[1]
+	}
+	return fmt.Sprintf("must be %s, not %s", want, got)
 }
 
 // applyFile lays the file's values over the defaults.

@@ -314,7 +314,7 @@ func TestLoadErrors(t *testing.T) {
 	}, {
 		name: "type mismatch in TOML terms",
 		body: "[github]\napp_id = \"abc\"\n",
-		want: []string{`goalbot.toml:2:10: github.app_id: must be an integer, not string`},
+		want: []string{`goalbot.toml:2:10: github.app_id: must be an integer, not a string`},
 	}, {
 		name: "unknown key in an inline table gets its full path",
 		body: "goals = [{dir = \"g\", nottices = true}]\n",
@@ -330,6 +330,10 @@ func TestLoadErrors(t *testing.T) {
 			`goalbot.toml:1: unknown key "app_id" (did you mean "github.app_id"?)`,
 			`goalbot.toml:6: unknown key "goals.book" (did you mean "goals.book_toml"?)`,
 		},
+	}, {
+		name: "duplicate key",
+		body: "listen = \":1\"\nlisten = \":2\"\n",
+		want: []string{`goalbot.toml:2:1: syntax error: key listen is already defined`},
 	}, {
 		name: "interval under a minute",
 		body: "[sync]\ninterval = \"30s\"\n",
