@@ -33,7 +33,7 @@ type GitHub struct {
 	APIURL         string // REST base URL with a trailing slash
 	AppID          int64  // GitHub App id; 0 for token auth
 	PrivateKey     Secret // App private key (PEM), inline or read from PrivateKeyFile
-	PrivateKeyFile string // where PrivateKey was read from, "" when inline
+	PrivateKeyFile string // where PrivateKey was read from (relative to the working directory), "" when inline
 	Token          Secret // token auth instead of an App
 	BotLogin       string // the login the bot posts as
 	RFCBotLogins   []string

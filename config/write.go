@@ -51,7 +51,7 @@ func (c *Config) WriteEffective(w io.Writer) error {
 		if len(src.TrackingIssues) > 0 {
 			t.table("goals.tracking_issues")
 			for _, id := range sortedKeys(src.TrackingIssues) {
-				t.kv("goals.tracking_issues", key(id), str(src.TrackingIssues[id].String()))
+				t.kv("goals.tracking_issues", tomlKey(id), str(src.TrackingIssues[id].String()))
 			}
 		}
 		for _, l := range src.Links {
@@ -92,7 +92,7 @@ func (c *Config) WriteEffective(w io.Writer) error {
 
 	t.table("commands.permissions")
 	for _, verb := range sortedKeys(c.Commands.Permissions) {
-		t.kv("commands.permissions", key(verb), strs(c.Commands.Permissions[verb]))
+		t.kv("commands.permissions", tomlKey(verb), strs(c.Commands.Permissions[verb]))
 	}
 	_, err := w.Write(t.buf.Bytes())
 	return err
@@ -123,8 +123,8 @@ func (t *tomlWriter) kv(table, k, v string) {
 
 var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// key returns k as a TOML key, quoted unless it is bare.
-func key(k string) string {
+// tomlKey returns k as a TOML key, quoted unless it is bare.
+func tomlKey(k string) string {
 	if bareKey.MatchString(k) {
 		return k
 	}
