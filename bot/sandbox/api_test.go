@@ -98,8 +98,12 @@ func TestTokenMode(t *testing.T) {
 	if err != nil || cm.GetUser().GetLogin() != "alice" || cm.GetAuthorAssociation() != "OWNER" {
 		t.Fatalf("create as token user = %v %v, %v", cm.GetUser().GetLogin(), cm.GetAuthorAssociation(), err)
 	}
-	if _, _, err := github.NewClient(nil).WithAuthToken("wrong").Users.Get(ctx(t), ""); err == nil {
-		t.Error("wrong token accepted")
+	bad, err := github.NewClient(nil).WithAuthToken("wrong").WithEnterpriseURLs(s.URL(), s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := bad.Users.Get(ctx(t), ""); statusOf(err) != http.StatusUnauthorized {
+		t.Errorf("wrong token: %v, want 401", err)
 	}
 }
 
