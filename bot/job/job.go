@@ -177,3 +177,21 @@ func (p RetryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	}
 	return time.Now().Add(min(d, p.Max))
 }
+
+// Fate maps an error from any job to what River should do with it: nil
+// completes, a RetryAfter error snoozes without spending an attempt, a
+// permanent domain error (invalid, not found, forbidden, conflict) cancels,
+// anything else is retried with backoff.
+func Fate(err error) error {
+	var ra RetryAfter
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ra):
+		return river.JobSnooze(max(ra.RetryDelay(), time.Second))
+	case isPermanent(err):
+		return river.JobCancel(err)
+	default:
+		return err
+	}
+}
