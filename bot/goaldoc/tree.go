@@ -260,7 +260,7 @@ func (p *parse) finishTree() {
 	p.doc.Subgoals = conv(p.roots, "")
 	// Row asks and table asks never mix in one document era, but if they
 	// do, keep them in line order.
-	asks := append(rowAsks, p.doc.TeamAsks...)
+	asks := append(append([]TeamAsk{}, rowAsks...), p.doc.TeamAsks...)
 	sortAsks(asks)
 	p.doc.TeamAsks = asks
 	if len(p.doc.Teams) == 0 {
