@@ -419,8 +419,8 @@ func TestStatsAndRateHeaders(t *testing.T) {
 		t.Errorf("rate = %+v (after 2 charged calls)", resp.Rate)
 	}
 	e.gh.Issues.CreateComment(ctx(t), "rust-lang", "rfcs", 1, &github.IssueComment{Body: github.String("x")}) //nolint:errcheck
-	e.gh.RateLimit.Get(ctx(t))                                                                               //nolint:errcheck
-	e.gh.Issues.Get(ctx(t), "rust-lang", "rfcs", 404)                                                        //nolint:errcheck
+	e.gh.RateLimit.Get(ctx(t))                                                                                //nolint:errcheck
+	e.gh.Issues.Get(ctx(t), "rust-lang", "rfcs", 404)                                                         //nolint:errcheck
 	st := e.s.Stats()
 	want := Stats{Reads: 3, Writes: 1, Charged: 3, ByRoute: map[string]int{
 		"GET /repos/{owner}/{repo}/issues/{issue_number}":           2,

@@ -112,6 +112,16 @@ func (e *env) appClient(t *testing.T, pemKey []byte) *github.Client {
 	return e.client(t, atr)
 }
 
+// wrapApps builds an App-JWT transport over next with the env's key.
+func wrapApps(t *testing.T, e *env, next http.RoundTripper) http.RoundTripper {
+	t.Helper()
+	atr, err := ghinstallation.NewAppsTransport(next, testAppID, e.pem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return atr
+}
+
 func (e *env) client(t *testing.T, rt http.RoundTripper) *github.Client {
 	t.Helper()
 	c, err := github.NewClient(&http.Client{Transport: rt}).WithEnterpriseURLs(e.s.URL(), e.s.URL())
