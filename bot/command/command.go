@@ -1,0 +1,192 @@
+// Package command finds goalbot's slash commands in comment bodies, tokenizes
+// and parses them into typed requests, and resolves subgoal names; it does no
+// I/O so the handlers that act on commands stay small.
+package command
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goalbot/goalbot/bot"
+)
+
+// Prefix is the slash form every command may start with.
+const Prefix = "/goal"
+
+// Command is one command line found in a comment, tokenized but not yet
+// checked against the grammar (see Parse).
+type Command struct {
+	Line int      // 1-based line in the comment (CRLF and CR count as one line break)
+	Raw  string   // the line from "/goal" or "@login" on, trailing space trimmed
+	Verb string   // the first word after the prefix, lower-cased, trailing .,;:!? dropped; "" when missing
+	Args []string // the remaining words, unquoted
+	Err  error    // a tokenizer error or a missing verb; Verb and Args are then partial
+}
+
+// Find returns the commands in body in order. A command is a line that starts
+// (after spaces or tabs) with "/goal" or "@<botLogin>" — the login matched in
+// any case, with or without its "[bot]" suffix, optionally followed by ":" —
+// and is ordinary text of the comment: not inside a code block, code span,
+// block quote, HTML block or comment, link or table. botLogin may be empty
+// (only "/goal" is recognised) and may carry "@" or "[bot]".
+func Find(body, botLogin string) []Command {
+	src := normalize(body)
+	login := loginName(botLogin)
+	lines := splitLines(src)
+	var cands []candidate
+	for i, ln := range lines {
+		trimmed := strings.TrimLeft(src[ln.start:ln.end], " \t")
+		if rest, ok := matchPrefix(trimmed, login); ok {
+			off := ln.end - len(trimmed)
+			cands = append(cands, candidate{line: i + 1, off: off, text: trimmed, rest: rest})
+		}
+	}
+	if len(cands) == 0 {
+		return nil // most comments: skip the markdown parse
+	}
+	visible := visibleStarts([]byte(src))
+	var cmds []Command
+	for _, c := range cands {
+		if !visible[c.off] {
+			continue
+		}
+		cmds = append(cmds, c.command())
+	}
+	return cmds
+}
+
+// candidate is a line that looks like a command before the markdown check.
+type candidate struct {
+	line int
+	off  int    // byte offset of the prefix in the normalised body
+	text string // the line from the prefix on
+	rest string // the text after the prefix (and its ":")
+}
+
+func (c candidate) command() Command {
+	raw := strings.TrimRight(c.text, " \t")
+	cmd := Command{Line: c.line, Raw: raw}
+	rest := strings.TrimRight(c.rest, " \t")
+	// Columns in errors count from the start of Raw, so they point into
+	// what the user sees on the line.
+	col := utf8.RuneCountInString(raw[:len(raw)-len(rest)]) + 1
+	toks, err := tokenize(rest, col)
+	if err != nil {
+		cmd.Err = err
+	}
+	if len(toks) == 0 {
+		if err == nil {
+			cmd.Err = invalidf("%q has no command after it; try %q", prefixOf(raw, rest), Prefix+" help")
+		}
+		return cmd
+	}
+	cmd.Verb = strings.ToLower(strings.TrimRight(toks[0], ".,;:!?"))
+	if len(toks) > 1 {
+		cmd.Args = toks[1:]
+	}
+	return cmd
+}
+
+// prefixOf returns the part of raw before rest (the "/goal" or "@login:").
+func prefixOf(raw, rest string) string {
+	return strings.TrimRight(raw[:len(raw)-len(rest)], " \t")
+}
+
+// normalize turns CRLF and lone CR line breaks into LF, the way GitHub
+// renders them, so that line numbers and offsets agree with the parse.
+func normalize(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// loginName returns the lower-case App slug of a bot login: "@GoalBot[bot]"
+// becomes "goalbot".
+func loginName(login string) string {
+	login = strings.ToLower(strings.TrimSpace(login))
+	login = strings.TrimPrefix(login, "@")
+	return strings.TrimSuffix(login, "[bot]")
+}
+
+type span struct{ start, end int }
+
+// splitLines returns the byte span of each line of s, without its "\n".
+func splitLines(s string) []span {
+	var out []span
+	start := 0
+	for {
+		i := strings.IndexByte(s[start:], '\n')
+		if i < 0 {
+			return append(out, span{start, len(s)})
+		}
+		out = append(out, span{start, start + i})
+		start += i + 1
+	}
+}
+
+// matchPrefix reports whether line starts with a command prefix and returns
+// the text after it. "/goal" must be followed by a space or the end of the
+// line; "@login" (any case, optional "[bot]") by a space, ":" or the end.
+func matchPrefix(line, login string) (string, bool) {
+	if rest, ok := strings.CutPrefix(line, Prefix); ok {
+		if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
+			return rest, true
+		}
+		return "", false
+	}
+	if login == "" || len(line) < 1+len(login) || line[0] != '@' || !strings.EqualFold(line[1:1+len(login)], login) {
+		return "", false
+	}
+	rest := line[1+len(login):]
+	if len(rest) >= 5 && strings.EqualFold(rest[:5], "[bot]") {
+		rest = rest[5:]
+	}
+	// "@goalbot: x" and "@goalbot : x" (rfcbot-rs#225) are both commands.
+	after := strings.TrimLeft(rest, " \t")
+	if strings.HasPrefix(after, ":") {
+		return after[1:], true
+	}
+	if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
+		return rest, true
+	}
+	return "", false
+}
+
+// New returns the commands of cur that were not in prev, for edited comments:
+// commands compare by verb and arguments (not by prefix form, spacing or line),
+// counting multiplicity, so a command present twice in cur and once in prev
+// is returned once (its later occurrence).
+func New(prev, cur, botLogin string) []Command {
+	seen := map[string]int{}
+	for _, c := range Find(prev, botLogin) {
+		seen[c.key()]++
+	}
+	var out []Command
+	for _, c := range Find(cur, botLogin) {
+		k := c.key()
+		if seen[k] > 0 {
+			seen[k]--
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// key is the normalised text of c that New compares.
+func (c Command) key() string {
+	if c.Err != nil {
+		// Malformed commands compare by their text after the prefix, so
+		// an unchanged broken line is not answered twice.
+		return "!" + strings.Join(strings.Fields(strings.ToLower(c.Raw)), " ")
+	}
+	return strings.Join(append([]string{c.Verb}, c.Args...), "\x00")
+}
+
+// invalidf returns a user-facing error about bad input: bot.ErrorMessage
+// shows its message.
+func invalidf(format string, args ...any) error {
+	return bot.Errorf(bot.EINVALID, format, args...)
+}

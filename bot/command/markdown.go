@@ -1,0 +1,35 @@
+package command
+
+import (
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// visibleStarts parses src as GitHub-flavoured markdown and returns the byte
+// offsets where a run of ordinary rendered text begins: text of paragraphs,
+// list items and headings, but not of block quotes, tables, links or images,
+// and never code or HTML (neither are text nodes). A command is recognised
+// only where such a run starts at its prefix, which is how code spans or
+// HTML comments that open on an earlier line also hide it.
+func visibleStarts(src []byte) map[int]bool {
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	doc := md.Parser().Parse(text.NewReader(src))
+	starts := map[int]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Blockquote, *ast.HTMLBlock, *ast.FencedCodeBlock, *ast.CodeBlock,
+			*ast.CodeSpan, *ast.RawHTML, *ast.Link, *ast.Image, *ast.AutoLink, *east.Table:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			starts[n.Segment.Start] = true
+		}
+		return ast.WalkContinue, nil
+	})
+	return starts
+}
