@@ -129,6 +129,8 @@ func (s *Server) pingEvent() <-chan Delivery {
 			"type": "App", "id": hookID, "name": "web", "active": true, "events": appEvents,
 			"config":     map[string]any{"content_type": "json", "insecure_ssl": "0", "url": s.opts.WebhookURL},
 			"app_id":     s.opts.AppID,
+			"url":        s.api("/app/hook/config"),
+			"ping_url":   s.api("/app/hook/pings"),
 			"created_at": ts(s.opts.Now()), "updated_at": ts(s.opts.Now()),
 		},
 		"sender": s.userJSON(s.botLogin()),
