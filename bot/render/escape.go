@@ -1,0 +1,164 @@
+// Package render writes the text goalbot posts on GitHub: the living status
+// comment of a goal's tracking issue and transition notices (DESIGN §8).
+// Everything copied from GitHub passes through Escape, so that a title
+// cannot break the table, inject a marker or ping anyone. It is pure: same
+// input, same bytes.
+package render
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// zwsp is written after every "@" in escaped text. GitHub only turns
+// "@login" into a mention (and a notification) when a login character
+// follows the "@"; an HTML-escaped zero-width space between them renders as
+// nothing, keeps the source ASCII and pings nobody (Renovate does the same).
+const zwsp = "&#8203;"
+
+// Escape makes text copied from GitHub (titles, concern names, details) safe
+// inside a markdown table cell or a sentence:
+//
+//   - newlines and other line or paragraph separators become spaces, so the
+//     text cannot start a line (no "TL;DR:", "Help wanted:", heading or row);
+//   - other control and bidirectional-override characters are dropped;
+//   - "|", "\", "`", "*", "_", "[", "]", "~" and "$" are escaped with a
+//     backslash (no cell breaks, code spans, emphasis, links, images,
+//     strikethrough or math);
+//   - "&", "<" and ">" become entities, so "<!--" cannot open a comment or
+//     forge a marker and no HTML tag survives;
+//   - "@" is followed by a zero-width space so "@login" pings nobody.
+//
+// "#123" references are left alone: GitHub links them without notifying.
+func Escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case c == '\r':
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			b.WriteByte(' ')
+		case c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\u2028' || c == '\u2029' || c == '\u0085':
+			b.WriteByte(' ')
+		case c == utf8.RuneError && size == 1, dropped(c):
+			// invalid UTF-8, controls and direction overrides
+		case strings.ContainsRune("|\\`*_[]~$", c):
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		case c == '&':
+			b.WriteString("&amp;")
+		case c == '<':
+			b.WriteString("&lt;")
+		case c == '>':
+			b.WriteString("&gt;")
+		case c == '@':
+			b.WriteString("@" + zwsp)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// dropped reports whether Escape drops c: C0 and C1 controls, DEL, the
+// byte-order mark and the bidirectional embedding, override and isolate
+// controls (which can make text read differently from what it is).
+func dropped(c rune) bool {
+	switch {
+	case c < 0x20, c >= 0x7f && c < 0xa0, c == 0xfeff:
+		return true
+	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// Login writes a GitHub login as inline code ("`octocat`"), which GitHub
+// shows as the name without mentioning anyone. A leading "@" is removed and
+// characters a login cannot hold are dropped; "" gives "".
+func Login(s string) string {
+	s = strings.TrimLeft(strings.TrimSpace(s), "@")
+	var b strings.Builder
+	for _, c := range s {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '[' || c == ']' {
+			b.WriteRune(c)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "`" + b.String() + "`"
+}
+
+// Marker prefixes.
+const (
+	markerPrefix = "<!-- goalbot:status goal="
+	noticePrefix = "<!-- goalbot:notice goal="
+	markerSuffix = " -->"
+)
+
+// Marker returns the hidden first line of a goal's living status comment,
+// "<!-- goalbot:status goal=ID -->", with the ID sanitised (see SafeID).
+func Marker(goalID string) string { return markerPrefix + SafeID(goalID) + markerSuffix }
+
+// ParseMarker reads the goal ID from the first line of a comment body and
+// reports whether that line is a status-comment marker with a well-formed
+// ID. Markers further down (quoted or forged) do not count.
+func ParseMarker(body string) (goalID string, ok bool) {
+	line, _, _ := strings.Cut(body, "\n")
+	line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+	rest, found := strings.CutPrefix(line, markerPrefix)
+	if !found {
+		return "", false
+	}
+	id, found := strings.CutSuffix(rest, markerSuffix)
+	if !found || id == "" || SafeID(id) != id {
+		return "", false
+	}
+	return id, true
+}
+
+// SafeID returns goalID reduced to what may sit inside an HTML comment and
+// a code span: letters, digits and "._/-", every other run of characters
+// replaced by one "-", no "--", no leading or trailing "-". An ID with
+// nothing left is "unknown".
+func SafeID(goalID string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range goalID {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' {
+			b.WriteRune(c)
+			dash = false
+			continue
+		}
+		if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := strings.TrimRight(b.String(), "-")
+	if id == "" {
+		return "unknown"
+	}
+	return id
+}
+
+// clip cuts s to at most n runes, ending in "…" when it cut. It works on the
+// raw text, before escaping, so it never splits an escape sequence.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n-1 {
+			return strings.TrimRight(s[:pos], " ") + "…"
+		}
+		i++
+	}
+	return s
+}
