@@ -38,7 +38,7 @@ type receiver struct {
 	srv    *httptest.Server
 }
 
-func newReceiver(t *testing.T) *receiver {
+func newReceiver(t testing.TB) *receiver {
 	rc := &receiver{status: http.StatusAccepted}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -72,7 +72,7 @@ type env struct {
 	app   *github.Client // App JWT
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -92,7 +92,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) installationClient(t *testing.T, pemKey []byte, inst int64) *github.Client {
+func (e *env) installationClient(t testing.TB, pemKey []byte, inst int64) *github.Client {
 	t.Helper()
 	itr, err := ghinstallation.New(http.DefaultTransport, testAppID, inst, pemKey)
 	if err != nil {
@@ -102,7 +102,7 @@ func (e *env) installationClient(t *testing.T, pemKey []byte, inst int64) *githu
 	return e.client(t, itr)
 }
 
-func (e *env) appClient(t *testing.T, pemKey []byte) *github.Client {
+func (e *env) appClient(t testing.TB, pemKey []byte) *github.Client {
 	t.Helper()
 	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, testAppID, pemKey)
 	if err != nil {
@@ -113,7 +113,7 @@ func (e *env) appClient(t *testing.T, pemKey []byte) *github.Client {
 }
 
 // wrapApps builds an App-JWT transport over next with the env's key.
-func wrapApps(t *testing.T, e *env, next http.RoundTripper) http.RoundTripper {
+func wrapApps(t testing.TB, e *env, next http.RoundTripper) http.RoundTripper {
 	t.Helper()
 	atr, err := ghinstallation.NewAppsTransport(next, testAppID, e.pem)
 	if err != nil {
@@ -122,7 +122,7 @@ func wrapApps(t *testing.T, e *env, next http.RoundTripper) http.RoundTripper {
 	return atr
 }
 
-func (e *env) client(t *testing.T, rt http.RoundTripper) *github.Client {
+func (e *env) client(t testing.TB, rt http.RoundTripper) *github.Client {
 	t.Helper()
 	c, err := github.NewClient(&http.Client{Transport: rt}).WithEnterpriseURLs(e.s.URL(), e.s.URL())
 	if err != nil {
@@ -131,14 +131,14 @@ func (e *env) client(t *testing.T, rt http.RoundTripper) *github.Client {
 	return c
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return c
 }
 
 // waitIdle waits for the sandbox's outgoing webhooks to drain.
-func (e *env) waitIdle(t *testing.T) {
+func (e *env) waitIdle(t testing.TB) {
 	t.Helper()
 	if err := e.s.WaitIdle(ctx(t)); err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func (e *env) waitIdle(t *testing.T) {
 }
 
 // parse decodes a received webhook with go-github, failing the test on error.
-func parse(t *testing.T, r received) any {
+func parse(t testing.TB, r received) any {
 	t.Helper()
 	ev, err := github.ParseWebHook(r.event, r.body)
 	if err != nil {

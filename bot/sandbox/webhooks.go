@@ -83,6 +83,13 @@ func newHookQueue(s *Server) *hookQueue {
 // enqueue appends a delivery; callers hold s.mu so the queue order is the mutation order.
 func (q *hookQueue) enqueue(p *pending) {
 	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		d := p.d
+		d.Status = "sandbox: server closed"
+		p.done <- d
+		return
+	}
 	q.items = append(q.items, p)
 	q.mu.Unlock()
 	select {
