@@ -1,8 +1,13 @@
 package command
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/ref"
 )
 
 // found is the part of a Command the recogniser tests compare.
@@ -95,5 +100,135 @@ func TestFind(t *testing.T) {
 				t.Errorf("Find(%q)\n got %+v\nwant %+v", tt.body, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFindFields(t *testing.T) {
+	body := "x\r\n  @GoalBot :  track  #105   'approve RFC'  \r\n"
+	got := Find(body, "@goalbot")
+	if len(got) != 1 {
+		t.Fatalf("Find: got %d commands, want 1", len(got))
+	}
+	c := got[0]
+	want := Command{Line: 2, Raw: "@GoalBot :  track  #105   'approve RFC'", Verb: "track", Args: []string{"#105", "approve RFC"}}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Find:\n got %#v\nwant %#v", c, want)
+	}
+}
+
+func TestFindNoLogin(t *testing.T) {
+	got := summarize(Find("@goalbot status\n/goal help", ""))
+	want := []found{{2, "help", nil}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestFindErrors(t *testing.T) {
+	tests := []struct {
+		body, want string
+	}{
+		{"/goal", `"/goal" has no command after it; try "/goal help"`},
+		{"@goalbot:   ", `"@goalbot:" has no command after it; try "/goal help"`},
+		{`/goal track #1 "approve RFC`, `column 16: unterminated " quote; close it with "`},
+		{`@goalbot track #1 “approve`, `column 19: unterminated “ quote; close it with ”`},
+		{`/goal track #1 ‘x`, `column 16: unterminated ‘ quote; close it with ’`},
+	}
+	for _, tt := range tests {
+		cmds := Find(tt.body, "goalbot")
+		if len(cmds) != 1 {
+			t.Errorf("Find(%q): got %d commands, want 1", tt.body, len(cmds))
+			continue
+		}
+		if got := bot.ErrorMessage(cmds[0].Err); got != tt.want {
+			t.Errorf("Find(%q).Err = %q, want %q", tt.body, got, tt.want)
+		}
+		if _, err := Parse(cmds[0], ref.Ref{}); err != cmds[0].Err {
+			t.Errorf("Parse(%q) = %v, want the command's own error", tt.body, err)
+		}
+	}
+}
+
+func TestFindLongLine(t *testing.T) {
+	long := strings.Repeat("x", 100<<10)
+	body := "intro\n/goal track #1 " + long + "\n```\n/goal status " + long + "\n```\n" + long + " @goalbot help\n"
+	got := Find(body, "goalbot")
+	if len(got) != 1 || got[0].Line != 2 || got[0].Verb != "track" || len(got[0].Args) != 2 || got[0].Args[1] != long {
+		t.Fatalf("Find on a 100 kB line: got %d commands %v", len(got), summarize(got))
+	}
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name      string
+		prev, cur string
+		want      []found
+	}{
+		{"created", "", "/goal status", []found{{1, "status", nil}}},
+		{"unchanged", "/goal status", "/goal status", nil},
+		{"prose edited around", "hi\n/goal track #1 x", "hello there\n\n/goal track #1 x\nthanks", nil},
+		{"prefix and spacing do not matter", "/goal track #1  x", "@GoalBot: TRACK #1 \"x\"", nil},
+		{"added", "/goal status", "/goal status\n/goal refresh", []found{{2, "refresh", nil}}},
+		{"removed", "/goal status\n/goal refresh", "/goal refresh", nil},
+		{"changed argument", "/goal track #1 a", "/goal track #1 b", []found{{1, "track", []string{"#1", "b"}}}},
+		{"duplicated", "/goal refresh", "/goal refresh\n/goal refresh", []found{{2, "refresh", nil}}},
+		{"tripled from one", "/goal refresh", "/goal refresh\n/goal refresh\n/goal refresh", []found{{2, "refresh", nil}, {3, "refresh", nil}}},
+		{"moved out of a code block", "```\n/goal status\n```", "/goal status", []found{{1, "status", nil}}},
+		{"moved into a quote", "/goal status", "> /goal status", nil},
+		{"unchanged broken", "/goal track #1 \"x", "/goal  track #1 \"x", nil},
+		{"fixed broken", "/goal track #1 \"x", "/goal track #1 \"x\"", []found{{1, "track", []string{"#1", "x"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summarize(New(tt.prev, tt.cur, "goalbot"))
+			if len(got) == 0 && len(tt.want) == 0 {
+				return
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("New(%q, %q)\n got %+v\nwant %+v", tt.prev, tt.cur, got, tt.want)
+			}
+		})
+	}
+}
+
+// comment5k is a realistic 5 kB comment: prose, a quote of an earlier
+// comment, a code block with an example, a details block and two commands.
+func comment5k() string {
+	var b strings.Builder
+	b.WriteString("Thanks for the review! Replying inline.\n\n> @goalbot status\n> was this tracked?\n\n")
+	for b.Len() < 4000 {
+		fmt.Fprintf(&b, "Paragraph %d with `code`, *emphasis*, a [link](https://example.com/%d) and rust-lang/rfcs#3654.\n", b.Len(), b.Len())
+		if b.Len()%5 == 0 {
+			b.WriteString("\n```rust\nfn main() { /* /goal status */ }\n/goal refresh\n```\n\n")
+		}
+	}
+	b.WriteString("\n<details>\n<summary>log</summary>\n\n```\n/goal help\n```\n\n</details>\n\n")
+	for b.Len() < 5000 {
+		b.WriteString("- a list item with some words in it\n")
+	}
+	b.WriteString("\n/goal track rust-lang/goals#105 \"approve RFC\"\n@goalbot refresh\n")
+	return b.String()
+}
+
+func BenchmarkFind(b *testing.B) {
+	body := comment5k()
+	if got := len(Find(body, "goalbot")); got != 2 {
+		b.Fatalf("Find on the benchmark comment: %d commands, want 2", got)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Find(body, "goalbot")
+	}
+}
+
+// BenchmarkFindNoCommand measures the common case: a comment with no command
+// line, which never reaches the markdown parser.
+func BenchmarkFindNoCommand(b *testing.B) {
+	body := strings.ReplaceAll(strings.ReplaceAll(comment5k(), "/goal", "/gaol"), "@goalbot", "@someone")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Find(body, "goalbot")
 	}
 }

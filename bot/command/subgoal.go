@@ -121,23 +121,23 @@ func describe(c Candidate) string {
 }
 
 // suggest returns up to maxSuggestions candidates whose titles resemble the
-// folded query, most similar first (document order among equals).
+// folded query, most similar first (document order among equals), leaving
+// out those much less similar than the best so one clear match stands alone.
 func suggest(fq string, cands []Candidate) []Candidate {
 	type scored struct {
 		c     Candidate
 		score float64
-		i     int
 	}
 	var ss []scored
-	for i, c := range cands {
+	for _, c := range cands {
 		if s := similarity(fq, fold(c.Title)); s >= 0.5 {
-			ss = append(ss, scored{c, s, i})
+			ss = append(ss, scored{c, s})
 		}
 	}
 	sort.SliceStable(ss, func(a, b int) bool { return ss[a].score > ss[b].score })
 	var out []Candidate
 	for _, s := range ss {
-		if len(out) == maxSuggestions {
+		if len(out) == maxSuggestions || s.score < ss[0].score-0.25 {
 			break
 		}
 		out = append(out, s.c)
@@ -212,15 +212,17 @@ func wordsMatch(a, b string) bool {
 	return min(la, lb) >= 4 && distance(a, b) <= 1
 }
 
-// distance returns the Levenshtein distance between a and b in runes.
+// distance returns the edit distance between a and b in runes, counting
+// insertions, deletions, substitutions and swaps of neighbours ("hlep") as
+// one edit each (optimal string alignment).
 func distance(a, b string) int {
 	ar, br := []rune(a), []rune(b)
-	prev := make([]int, len(br)+1)
-	cur := make([]int, len(br)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := [3][]int{make([]int, len(br)+1), make([]int, len(br)+1), make([]int, len(br)+1)}
+	for j := range rows[1] {
+		rows[1][j] = j
 	}
 	for i := 1; i <= len(ar); i++ {
+		pp, prev, cur := rows[0], rows[1], rows[2]
 		cur[0] = i
 		for j := 1; j <= len(br); j++ {
 			cost := 1
@@ -228,8 +230,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ar[i-1] == br[j-2] && ar[i-2] == br[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		rows[0], rows[1], rows[2] = prev, cur, pp
 	}
-	return prev[len(br)]
+	return rows[1][len(br)]
 }

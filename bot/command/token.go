@@ -51,7 +51,7 @@ func tokenize(s string, col int) ([]string, error) {
 		if !inWord {
 			inWord, quotable = true, true
 		}
-		closers, escapes := quoteCloser(r)
+		closers, escapes := quoteCloser(r, rs[i+1:])
 		if !quotable || closers == "" {
 			cur.WriteRune(r)
 			quotable = false
@@ -73,7 +73,7 @@ func tokenize(s string, col int) ([]string, error) {
 			cur.WriteRune(c)
 		}
 		if !closed {
-			return toks, &SyntaxError{Column: col + open, Msg: fmt.Sprintf("unterminated %c quote; close it with %c", r, []rune(closers)[0])}
+			return toks, &SyntaxError{Column: col + open, Msg: fmt.Sprintf("unterminated %c quote; close it with %c", r, closerFor(r))}
 		}
 		quotable = true
 	}
@@ -84,19 +84,44 @@ func tokenize(s string, col int) ([]string, error) {
 }
 
 // quoteCloser reports whether r opens a quoted word, which characters close
-// it (the first is the one to suggest), and whether backslash escapes apply.
-// Typographic quotes close with either curly quote or the ASCII one, because
-// editors are inconsistent about which way they curl.
-func quoteCloser(r rune) (closers string, escapes bool) {
+// it, and whether backslash escapes apply.
+// Typographic quotes close with either curly quote, because editors are
+// inconsistent about which way they curl, or, when rest holds no curly
+// quote, with the ASCII one (“like this"); so “the "send bound" problem”
+// keeps its inner quotes.
+func quoteCloser(r rune, rest []rune) (closers string, escapes bool) {
+	curly := func(set, ascii string) string {
+		for _, c := range rest {
+			if strings.ContainsRune(set, c) {
+				return set
+			}
+		}
+		return ascii
+	}
 	switch r {
 	case '"':
 		return `"`, true
 	case '\'':
 		return `'`, false
 	case '“', '”', '„':
-		return `”“"`, true
+		return curly(`”“`, `"`), true
 	case '‘', '‚':
-		return `’‘'`, false
+		return curly(`’‘`, `'`), false
 	}
 	return "", false
+}
+
+// closerFor returns the quote that conventionally closes opener.
+func closerFor(opener rune) rune {
+	switch opener {
+	case '“', '”':
+		return '”'
+	case '„':
+		return '“'
+	case '‘':
+		return '’'
+	case '‚':
+		return '‘'
+	}
+	return opener
 }
