@@ -36,20 +36,7 @@ func (f *faults) take(s *Server, who identity) (reply, bool) {
 	switch {
 	case f.primaryN > 0:
 		f.primaryN--
-		reset := time.Now().Add(time.Minute) // wall clock, see auth.go
-		b := s.bucket(who)
-		h := http.Header{}
-		h.Set(hdrNoCharge, "1")
-		h.Set("X-RateLimit-Limit", strconv.Itoa(b.limit))
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Used", strconv.Itoa(b.limit))
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-		h.Set("X-RateLimit-Resource", "core")
-		rep := errReply(http.StatusForbidden, fmt.Sprintf("API rate limit exceeded for %s.", who.describe()))
-		rep.body.(map[string]any)["documentation_url"] =
-			"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits"
-		rep.header = h
-		return rep, true
+		return s.primaryLimitReply(who, time.Now().Add(time.Minute)), true // wall clock, see auth.go
 	case f.secondaryN > 0:
 		f.secondaryN--
 		h := http.Header{}
@@ -64,6 +51,23 @@ func (f *faults) take(s *Server, who identity) (reply, bool) {
 		return errReply(f.failStatus, http.StatusText(f.failStatus)), true
 	}
 	return reply{}, false
+}
+
+// primaryLimitReply is GitHub's answer once the hourly budget is spent.
+func (s *Server) primaryLimitReply(who identity, reset time.Time) reply {
+	b := s.bucket(who)
+	h := http.Header{}
+	h.Set(hdrNoCharge, "1")
+	h.Set("X-RateLimit-Limit", strconv.Itoa(b.limit))
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Used", strconv.Itoa(b.limit))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("X-RateLimit-Resource", "core")
+	rep := errReply(http.StatusForbidden, fmt.Sprintf("API rate limit exceeded for %s.", who.describe()))
+	rep.body.(map[string]any)["documentation_url"] =
+		"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits"
+	rep.header = h
+	return rep
 }
 
 // SetLatency delays every API response by d (0 turns it off).

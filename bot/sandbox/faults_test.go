@@ -90,3 +90,28 @@ func TestLatency(t *testing.T) {
 	}
 	e.s.SetLatency(0)
 }
+
+func TestPrimaryLimitEnforced(t *testing.T) {
+	e := newEnv(t)
+	e.s.Close()
+	key := e.key
+	s := New(Options{AppID: testAppID, AppKey: &key.PublicKey, RateLimit: 3})
+	t.Cleanup(s.Close)
+	e.s = s
+	e.gh = e.installationClient(t, e.pem, 1)
+	s.SeedIssue(Issue{Repo: testRepo, Number: 1, Title: "t"})
+	for i := range 3 {
+		if _, _, err := e.gh.Issues.Get(ctx(t), "rust-lang", "rfcs", 1); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	_, _, err := e.installationClient(t, e.pem, 1).Issues.Get(ctx(t), "rust-lang", "rfcs", 1)
+	var rl *github.RateLimitError
+	if !errors.As(err, &rl) || rl.Rate.Limit != 3 {
+		t.Fatalf("4th call: %v, want RateLimitError with limit 3", err)
+	}
+	rate, _, err := e.installationClient(t, e.pem, 1).RateLimit.Get(ctx(t))
+	if err != nil || rate.GetCore().Remaining != 0 {
+		t.Errorf("/rate_limit while limited: %+v, %v", rate, err)
+	}
+}

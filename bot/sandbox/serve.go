@@ -53,7 +53,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.write(w, r, rt, identity{}, errReply(http.StatusUnauthorized, "Bad credentials"))
 		return
 	}
-	if rt.auth == authToken {
+	if rt.auth == authToken && rt.Path != "/rate_limit" {
+		if b := s.bucket(who); b.used >= b.limit {
+			s.write(w, r, rt, who, s.primaryLimitReply(who, b.reset))
+			return
+		}
 		if rep, hit := s.fa.take(s, who); hit {
 			s.write(w, r, rt, who, rep)
 			return
@@ -178,7 +182,7 @@ func (s *Server) bucket(who identity) *bucket {
 	}
 	b := s.rl[key]
 	if b == nil || !now.Before(b.reset) {
-		limit := 5000
+		limit := s.opts.RateLimit
 		if key == "anonymous" {
 			limit = 60
 		}

@@ -28,8 +28,11 @@ type Options struct {
 	// WebhookURL receives every event, signed with WebhookSecret; empty records deliveries unsent.
 	WebhookURL    string
 	WebhookSecret string
-	Now           func() time.Time                 // injectable clock, default time.Now
-	Logf          func(format string, args ...any) // optional log sink
+	// RateLimit is the primary limit per identity and hour (default 5000); once spent, API
+	// calls answer 403 with X-RateLimit-Remaining 0 until the window resets.
+	RateLimit int
+	Now       func() time.Time                 // injectable clock for GitHub data timestamps, default time.Now
+	Logf      func(format string, args ...any) // optional log sink
 }
 
 // Server is a running sandbox; all methods are safe for concurrent use.
@@ -59,6 +62,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
+	}
+	if opts.RateLimit <= 0 {
+		opts.RateLimit = 5000
 	}
 	if opts.AppSlug == "" {
 		opts.AppSlug = "goalbot"
