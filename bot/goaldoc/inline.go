@@ -249,7 +249,11 @@ func (in *inliner) scanRun(run []*ast.Text, src []byte, s *scan, struck bool) {
 	// bracketed references shown by their text.
 	var visible strings.Builder
 	last := 0
-	for _, m := range bracketRe.FindAllStringSubmatchIndex(str, -1) {
+	var matches [][]int
+	if strings.IndexByte(str, '[') >= 0 { // the regexp is the costly part of a parse
+		matches = bracketRe.FindAllStringSubmatchIndex(str, -1)
+	}
+	for _, m := range matches {
 		visible.WriteString(str[last:m[0]])
 		last = m[1]
 		image := m[3] > m[2]
@@ -286,6 +290,10 @@ func (in *inliner) scanRun(run []*ast.Text, src []byte, s *scan, struck bool) {
 		}
 	}
 	visible.WriteString(str[last:])
+	if strings.IndexByte(str, '@') < 0 {
+		s.addText(string(util.UnescapePunctuations([]byte(visible.String()))), struck)
+		return
+	}
 	for _, m := range mentionRe.FindAllStringSubmatch(str, -1) {
 		if !in.sh.ignoreUsers[strings.ToLower(m[2])] {
 			s.mentions = append(s.mentions, m[2])

@@ -1,9 +1,6 @@
 package goaldoc
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // The line reader finds the document's structure the way the goals
 // repository's own tooling does: '#' lines open sections, and runs of
@@ -240,7 +237,7 @@ func isDelimiterRow(cells []string) bool {
 	return true
 }
 
-// headerKind classifies a table by its header.
+// tableKind is what a table holds, told by its header.
 type tableKind int
 
 const (
@@ -275,9 +272,4 @@ func kindOf(header []string) tableKind {
 // plainHeader strips emphasis markers from a header cell.
 func plainHeader(s string) string {
 	return strings.TrimSpace(strings.Trim(s, "*_ "))
-}
-
-// describe is a short form of a table for messages.
-func (t *table) describe() string {
-	return fmt.Sprintf("table at line %d", t.line)
 }
