@@ -1,0 +1,214 @@
+// Package fcp computes the final-comment-period state of a GitHub item from
+// what rfcbot writes (its status, :bell:, completion and cancellation
+// comments) and from the FCP labels, and the major-change (MCP) state from
+// triagebot's labels and comments (DESIGN §7). It is pure: callers parse
+// comments and label changes into events and apply them; no I/O, no clock.
+package fcp
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Phase is where an FCP stands.
+type Phase string
+
+// FCP phases.
+const (
+	PhaseNone      Phase = "none"
+	PhaseProposed  Phase = "proposed"  // status comment posted, reviews pending
+	PhaseActive    Phase = "active"    // :bell: posted, the 10 days are running
+	PhaseFinished  Phase = "finished"  // completion comment posted
+	PhaseCancelled Phase = "cancelled" // "proposal cancelled"
+)
+
+// Disposition is what an FCP proposes to do with the item.
+type Disposition string
+
+// Dispositions.
+const (
+	Merge    Disposition = "merge"
+	Close    Disposition = "close"
+	Postpone Disposition = "postpone"
+)
+
+// parseDisposition maps a disposition word to its value, "" when s is none.
+func parseDisposition(s string) Disposition {
+	switch d := Disposition(strings.ToLower(s)); d {
+	case Merge, Close, Postpone:
+		return d
+	}
+	return ""
+}
+
+// Reviewer is one person asked to review an FCP proposal.
+type Reviewer struct {
+	Login  string `json:"login"`
+	Ticked bool   `json:"ticked"`
+}
+
+// Concern is a concern raised on an FCP (rfcbot) or an MCP (triagebot).
+type Concern struct {
+	Name        string `json:"name"`
+	Resolved    bool   `json:"resolved"`
+	URL         string `json:"url,omitempty"`          // the comment that raised it, where known
+	ResolvedURL string `json:"resolved_url,omitempty"` // the comment that resolved it, where known
+	By          string `json:"by,omitempty"`           // who raised it, where known
+}
+
+// Durations of an FCP: one week until rfcbot commit 2eb16f7 (2016-10-24),
+// ten days since.
+const (
+	Duration    = 10 * 24 * time.Hour
+	oldDuration = 7 * 24 * time.Hour
+)
+
+// tenDaysSince is when rfcbot moved from one-week to ten-day FCPs.
+var tenDaysSince = time.Date(2016, 10, 24, 0, 0, 0, 0, time.UTC)
+
+// EndOf returns when an FCP that started at start ends: ten days later
+// (one week for FCPs started before 2016-10-24), zero for a zero start.
+func EndOf(start time.Time) time.Time {
+	if start.IsZero() {
+		return time.Time{}
+	}
+	if start.Before(tenDaysSince) {
+		return start.Add(oldDuration)
+	}
+	return start.Add(Duration)
+}
+
+// State is the FCP state of one item, stored as JSON. The *At fields record
+// the time of the event that last set each part, so that events delivered
+// out of order never roll a newer fact back.
+type State struct {
+	Phase           Phase       `json:"phase"`
+	Disposition     Disposition `json:"disposition,omitempty"`
+	Initiator       string      `json:"initiator,omitempty"`
+	Reviewers       []Reviewer  `json:"reviewers,omitempty"`
+	Concerns        []Concern   `json:"concerns,omitempty"`
+	Start           time.Time   `json:"start,omitzero"`
+	End             time.Time   `json:"end,omitzero"`
+	StatusCommentID int64       `json:"status_comment_id,omitempty"`
+	StatusURL       string      `json:"status_url,omitempty"`
+	CancelledBy     string      `json:"cancelled_by,omitempty"`
+	UpdatedAt       time.Time   `json:"updated_at,omitzero"` // time of the newest event applied
+
+	// LabelMissingNote is set when rfcbot said it could not add MissingLabel;
+	// it is cleared when that label arrives.
+	LabelMissingNote bool   `json:"label_missing_note,omitempty"`
+	MissingLabel     string `json:"missing_label,omitempty"`
+
+	// Labels are the FCP-relevant labels present on the item (sorted, lower
+	// case), LabelAt the time of the newest event seen for each such label.
+	Labels  []string             `json:"labels,omitempty"`
+	LabelAt map[string]time.Time `json:"label_at,omitempty"`
+
+	PhaseAt       time.Time `json:"phase_at,omitzero"`       // event that set Phase
+	DispositionAt time.Time `json:"disposition_at,omitzero"` // event that set Disposition
+	ReviewAt      time.Time `json:"review_at,omitzero"`      // status comment version behind Reviewers and Concerns
+
+	// Raisers maps concern names to who raised them, learned from human
+	// "@rfcbot concern" commands (rfcbot's status comment does not say).
+	Raisers map[string]string `json:"raisers,omitempty"`
+}
+
+// phase returns s.Phase with the zero value read as none.
+func (s State) phase() Phase {
+	if s.Phase == "" {
+		return PhaseNone
+	}
+	return s.Phase
+}
+
+// Pending returns the logins of reviewers who have not ticked their box, sorted.
+func (s State) Pending() []string {
+	var out []string
+	for _, r := range s.Reviewers {
+		if !r.Ticked {
+			out = append(out, r.Login)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Ticked returns how many reviewers ticked their box.
+func (s State) Ticked() int {
+	n := 0
+	for _, r := range s.Reviewers {
+		if r.Ticked {
+			n++
+		}
+	}
+	return n
+}
+
+// Unresolved returns the concerns not yet resolved, in stored order.
+func (s State) Unresolved() []Concern { return unresolved(s.Concerns) }
+
+func unresolved(cs []Concern) []Concern {
+	var out []Concern
+	for _, c := range cs {
+		if !c.Resolved {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// HasLabel reports whether the FCP-relevant label name is on the item.
+func (s State) HasLabel(name string) bool { return hasLabel(s.Labels, name) }
+
+// Detail returns the short text DESIGN §7 shows after a status: for a
+// proposal "merge, 5/8 reviewed, 1 concern", for an active FCP "merge, ends
+// 2024-08-20", for a finished one "merge, ended 2024-08-20", for a cancelled
+// one "merge, cancelled". Parts without a value are left out.
+func (s State) Detail() string {
+	var parts []string
+	if s.Disposition != "" {
+		parts = append(parts, string(s.Disposition))
+	}
+	switch s.phase() {
+	case PhaseNone:
+		return ""
+	case PhaseProposed:
+		if len(s.Reviewers) > 0 {
+			parts = append(parts, fmt.Sprintf("%d/%d reviewed", s.Ticked(), len(s.Reviewers)))
+		}
+		if n := len(s.Unresolved()); n > 0 {
+			parts = append(parts, plural(n, "concern"))
+		}
+	case PhaseActive:
+		if !s.End.IsZero() {
+			parts = append(parts, "ends "+s.End.UTC().Format(time.DateOnly))
+		}
+	case PhaseFinished:
+		if !s.End.IsZero() {
+			parts = append(parts, "ended "+s.End.UTC().Format(time.DateOnly))
+		}
+	case PhaseCancelled:
+		parts = append(parts, "cancelled")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural returns "1 concern" or "n concerns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// hasLabel reports whether sorted-or-not list holds name (case-insensitive).
+func hasLabel(list []string, name string) bool {
+	for _, l := range list {
+		if strings.EqualFold(l, name) {
+			return true
+		}
+	}
+	return false
+}
