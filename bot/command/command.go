@@ -5,6 +5,7 @@ package command
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/goalbot/goalbot/bot"
@@ -18,7 +19,7 @@ const Prefix = "/goal"
 type Command struct {
 	Line int      // 1-based line in the comment (CRLF and CR count as one line break)
 	Raw  string   // the line from "/goal" or "@login" on, trailing space trimmed
-	Verb string   // the first word after the prefix, lower-cased, trailing .,;:!? dropped; "" when missing
+	Verb string   // the first word after the prefix, lower-cased, trailing .,;:!? dropped; "" only with Err
 	Args []string // the remaining words, unquoted
 	Err  error    // a tokenizer error or a missing verb; Verb and Args are then partial
 }
@@ -44,7 +45,11 @@ func Find(body, botLogin string) []Command {
 	if len(cands) == 0 {
 		return nil // most comments: skip the markdown parse
 	}
-	visible := visibleStarts([]byte(src))
+	offs := make(map[int]bool, len(cands))
+	for _, c := range cands {
+		offs[c.off] = true
+	}
+	visible := visibleStarts([]byte(src), offs)
 	var cmds []Command
 	for _, c := range cands {
 		if !visible[c.off] {
@@ -74,13 +79,16 @@ func (c candidate) command() Command {
 	if err != nil {
 		cmd.Err = err
 	}
-	if len(toks) == 0 {
-		if err == nil {
-			cmd.Err = invalidf("%q has no command after it; try %q", prefixOf(raw, rest), Prefix+" help")
+	if len(toks) > 0 {
+		cmd.Verb = strings.ToLower(toks[0])
+		if v := strings.TrimRight(cmd.Verb, ".,;:!?"); v != "" {
+			cmd.Verb = v // "help." and "status?" read as meant
 		}
-		return cmd
 	}
-	cmd.Verb = strings.ToLower(strings.TrimRight(toks[0], ".,;:!?"))
+	if cmd.Verb == "" && err == nil {
+		// Nothing, or only "", after the prefix.
+		cmd.Err = invalidf("%q has no command after it; try %q", prefixOf(raw, rest), Prefix+" help")
+	}
 	if len(toks) > 1 {
 		cmd.Args = toks[1:]
 	}
@@ -127,14 +135,12 @@ func splitLines(s string) []span {
 }
 
 // matchPrefix reports whether line starts with a command prefix and returns
-// the text after it. "/goal" must be followed by a space or the end of the
-// line; "@login" (any case, optional "[bot]") by a space, ":" or the end.
+// the text after it. "/goal" must be followed by white space or the end of
+// the line; "@login" (any case, optional "[bot]") by white space, ":" or the
+// end.
 func matchPrefix(line, login string) (string, bool) {
 	if rest, ok := strings.CutPrefix(line, Prefix); ok {
-		if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
-			return rest, true
-		}
-		return "", false
+		return rest, startsWord(rest)
 	}
 	if login == "" || len(line) < 1+len(login) || line[0] != '@' || !strings.EqualFold(line[1:1+len(login)], login) {
 		return "", false
@@ -148,10 +154,15 @@ func matchPrefix(line, login string) (string, bool) {
 	if strings.HasPrefix(after, ":") {
 		return after[1:], true
 	}
-	if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
-		return rest, true
-	}
-	return "", false
+	return rest, startsWord(rest)
+}
+
+// startsWord reports whether the text after a prefix ends the prefix word:
+// it is empty or starts with white space (a no-break space from a phone
+// keyboard counts).
+func startsWord(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || unicode.IsSpace(r)
 }
 
 // New returns the commands of cur that were not in prev, for edited comments:

@@ -38,6 +38,7 @@ func TestFind(t *testing.T) {
 		{"verb case folded", "/goal STATUS", []found{{1, "status", nil}}},
 		{"verb trailing punctuation", "/goal help.", []found{{1, "help", nil}}},
 		{"leading spaces", "   /goal refresh", []found{{1, "refresh", nil}}},
+		{"no-break space after prefix", "/goal\u00a0status\n@goalbot\u00a0help", []found{{1, "status", nil}, {2, "help", nil}}},
 		{"after prose in same paragraph", "Thanks!\n/goal status\nmore prose", []found{{2, "status", nil}}},
 		{"trailing text kept as args", "/goal status please", []found{{1, "status", []string{"please"}}}},
 		{"not /goals", "/goals status\n/goalpost x", nil},
@@ -130,6 +131,7 @@ func TestFindErrors(t *testing.T) {
 	}{
 		{"/goal", `"/goal" has no command after it; try "/goal help"`},
 		{"@goalbot:   ", `"@goalbot:" has no command after it; try "/goal help"`},
+		{`/goal ""`, `"/goal" has no command after it; try "/goal help"`},
 		{`/goal track #1 "approve RFC`, `column 16: unterminated " quote; close it with "`},
 		{`@goalbot track #1 “approve`, `column 19: unterminated “ quote; close it with ”`},
 		{`/goal track #1 ‘x`, `column 16: unterminated ‘ quote; close it with ’`},

@@ -82,6 +82,7 @@ func TestParseErrors(t *testing.T) {
 		{"@goalbot refesh", base, "unknown command \"refesh\"; did you mean `/goal refresh`?"},
 		{"/goal hlep", base, "unknown command \"hlep\"; did you mean `/goal help`?"},
 		{"/goal frobnicate", base, "unknown command \"frobnicate\"; `/goal help` lists the commands"},
+		{"/goal !", base, "unknown command \"!\"; `/goal help` lists the commands"},
 		{"/goal ship-it", base, "unknown command \"ship-it\"; `/goal help` lists the commands"},
 	}
 	for _, tt := range tests {

@@ -8,13 +8,13 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// visibleStarts parses src as GitHub-flavoured markdown and returns the byte
-// offsets where a run of ordinary rendered text begins: text of paragraphs,
+// visibleStarts parses src as GitHub-flavoured markdown and reports which of
+// the offsets in want are where a run of ordinary rendered text begins: text of paragraphs,
 // list items and headings, but not of block quotes, tables, links or images,
 // and never code or HTML (neither are text nodes). A command is recognised
 // only where such a run starts at its prefix, which is how code spans or
 // HTML comments that open on an earlier line also hide it.
-func visibleStarts(src []byte) map[int]bool {
+func visibleStarts(src []byte, want map[int]bool) map[int]bool {
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	doc := md.Parser().Parse(text.NewReader(src))
 	starts := map[int]bool{}
@@ -27,7 +27,9 @@ func visibleStarts(src []byte) map[int]bool {
 			*ast.CodeSpan, *ast.RawHTML, *ast.Link, *ast.Image, *ast.AutoLink, *east.Table:
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			starts[n.Segment.Start] = true
+			if want[n.Segment.Start] {
+				starts[n.Segment.Start] = true
+			}
 		}
 		return ast.WalkContinue, nil
 	})

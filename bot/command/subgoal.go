@@ -182,17 +182,23 @@ func similarity(q, t string) float64 {
 	return max(best, 1-float64(d)/float64(max(len(qr), 1)))
 }
 
-// stopWords are left out of word overlap: they match everything.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "for": true, "in": true, "of": true,
-	"on": true, "or": true, "the": true, "to": true, "with": true,
+// isStopWord reports whether w is left out of word overlap: such words
+// appear in most titles and would make everything look similar.
+func isStopWord(w string) bool {
+	switch w {
+	case "a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with":
+		return true
+	}
+	return false
 }
 
+// contentWords returns the words of s that say something, without
+// surrounding punctuation.
 func contentWords(s string) []string {
 	var out []string
 	for _, w := range strings.Fields(s) {
 		w = strings.Trim(w, `.,;:!?()[]"'`)
-		if w != "" && !stopWords[w] {
+		if w != "" && !isStopWord(w) {
 			out = append(out, w)
 		}
 	}
