@@ -82,13 +82,16 @@ func (s State) Apply(e Event) State {
 // than the event that set it.
 func (s *State) newer(t time.Time) bool { return !t.Before(s.PhaseAt) }
 
-// setPhase moves to p, recording the time; leaving an FCP for a proposal
-// stops its clock (rfcbot restarts the ten days with a fresh :bell:).
+// setPhase moves to p, recording the time; going back to a proposal or
+// cancelling stops the clock (rfcbot restarts the ten days with a fresh
+// :bell:).
 func (s *State) setPhase(p Phase, at time.Time) {
 	if p == PhaseProposed && s.Phase != PhaseProposed {
 		s.Start, s.End = time.Time{}, time.Time{}
 	}
-	if p != PhaseCancelled {
+	if p == PhaseCancelled {
+		s.Start, s.End = time.Time{}, time.Time{}
+	} else {
 		s.CancelledBy = ""
 	}
 	s.Phase, s.PhaseAt = p, at
@@ -232,8 +235,8 @@ func (s *State) applyComplete(e Event) {
 	s.note(e)
 }
 
-// note records rfcbot's "I wasn't able to add the … label" unless that
-// label arrived after the note.
+// note records rfcbot's "I wasn't able to add the … label" while that
+// label is still missing.
 func (s *State) note(e Event) {
 	if s.Initiator == "" {
 		s.Initiator = e.Initiator
@@ -241,8 +244,8 @@ func (s *State) note(e Event) {
 	if e.MissingLabel == "" {
 		return
 	}
-	if t, ok := s.LabelAt[e.MissingLabel]; ok && s.HasLabel(e.MissingLabel) && !t.Before(e.At) {
-		return
+	if s.HasLabel(e.MissingLabel) {
+		return // added since (or by someone else): nothing is missing
 	}
 	s.LabelMissingNote, s.MissingLabel = true, e.MissingLabel
 }

@@ -69,7 +69,7 @@ type Event struct {
 	// links to ("as per the review above"), 0 when not given.
 	StatusCommentID int64     `json:"status_comment_id,omitempty"`
 	StatusURL       string    `json:"status_url,omitempty"`
-	End             time.Time `json:"end,omitzero"`           // KindStart: an end the text gives
+	End             time.Time `json:"end,omitzero"`            // KindStart: an end the text gives
 	MissingLabel    string    `json:"missing_label,omitempty"` // label rfcbot says it could not add
 	Commands        []Command `json:"commands,omitempty"`
 

@@ -96,8 +96,8 @@ type State struct {
 	CancelledBy     string      `json:"cancelled_by,omitempty"`
 	UpdatedAt       time.Time   `json:"updated_at,omitzero"` // time of the newest event applied
 
-	// LabelMissingNote is set when rfcbot said it could not add MissingLabel;
-	// it is cleared when that label arrives.
+	// LabelMissingNote is set while rfcbot's note that it could not add
+	// MissingLabel stands: it is cleared when that label arrives.
 	LabelMissingNote bool   `json:"label_missing_note,omitempty"`
 	MissingLabel     string `json:"missing_label,omitempty"`
 
