@@ -193,7 +193,9 @@ func (c Command) key() string {
 		// an unchanged broken line is not answered twice.
 		return "!" + strings.Join(strings.Fields(strings.ToLower(c.Raw)), " ")
 	}
-	return strings.Join(append([]string{c.Verb}, c.Args...), "\x00")
+	// Words joined by one space: quoting a title that was unquoted (which
+	// Parse reads the same) does not make a new command.
+	return strings.Join(append([]string{c.Verb}, c.Args...), " ")
 }
 
 // invalidf returns a user-facing error about bad input: bot.ErrorMessage

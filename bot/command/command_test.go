@@ -170,6 +170,7 @@ func TestNew(t *testing.T) {
 		{"unchanged", "/goal status", "/goal status", nil},
 		{"prose edited around", "hi\n/goal track #1 x", "hello there\n\n/goal track #1 x\nthanks", nil},
 		{"prefix and spacing do not matter", "/goal track #1  x", "@GoalBot: TRACK #1 \"x\"", nil},
+		{"title quoted afterwards", "/goal track #1 approve RFC", "/goal track #1 “approve RFC”", nil},
 		{"added", "/goal status", "/goal status\n/goal refresh", []found{{2, "refresh", nil}}},
 		{"removed", "/goal status\n/goal refresh", "/goal refresh", nil},
 		{"changed argument", "/goal track #1 a", "/goal track #1 b", []found{{1, "track", []string{"#1", "b"}}}},
