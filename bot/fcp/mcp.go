@@ -101,22 +101,22 @@ func (m MCP) Apply(e Event) MCP {
 		if !mcpLabels[name] {
 			return m
 		}
-		m.label(name, e.Label.Added, e.Label.At, true)
+		m.label(name, e.Label.Added, e.Label.At, dated)
 	case KindClosed:
 		if e.At.Before(m.ClosedAt) {
 			break
 		}
 		m.Closed, m.ClosedAt = e.Closed, e.At
 	case KindMCPOpened:
-		m.label(LabelMajorChange, true, e.At, true)
+		m.label(LabelMajorChange, true, e.At, dated)
 	case KindMCPAccepted:
-		m.label(LabelAccepted, true, e.At, true)
+		m.label(LabelAccepted, true, e.At, dated)
 	case KindMCPConcerns:
 		if e.At.Before(m.ConcernsAt) {
 			break
 		}
 		m.Concerns, m.ConcernsAt = mergeMCPConcerns(m.Concerns, e.Concerns), e.At
-		m.label(LabelHasConcerns, len(unresolved(e.Concerns)) > 0, e.At, true)
+		m.label(LabelHasConcerns, len(unresolved(e.Concerns)) > 0, e.At, restated)
 	case KindCommand:
 		m.commands(e)
 	default:
@@ -129,9 +129,16 @@ func (m MCP) Apply(e Event) MCP {
 	return m
 }
 
-// label applies one label event; real events (not snapshots) also date
-// the second and the clearing of concerns.
-func (m *MCP) label(name string, added bool, at time.Time, real bool) {
+// How a label change is known, which decides whether its time dates the
+// second and the clearing of concerns.
+const (
+	dated    = iota // a label event (or a comment standing for one): its time is when it happened
+	restated        // the issue body restating its concerns: dates only a change
+	snapshot        // a label snapshot: the time is when it was read, not when it happened
+)
+
+// label applies one label change known as how.
+func (m *MCP) label(name string, added bool, at time.Time, how int) {
 	was := m.HasLabel(name)
 	if !setLabel(&m.Labels, &m.LabelAt, name, added, at) {
 		return
@@ -139,14 +146,16 @@ func (m *MCP) label(name string, added bool, at time.Time, real bool) {
 	if name == LabelSecond && !added {
 		m.SecondedAt = time.Time{}
 	}
-	if !real {
-		return
-	}
 	switch {
+	case how == snapshot:
 	case name == LabelSecond && added && !was:
 		m.SecondedAt = at
-	case name == LabelHasConcerns && !added && was:
-		m.ConcernsClearedAt = at
+	case name == LabelHasConcerns && !added && (was || how == dated):
+		// A dated removal counts even when its addition is still on its
+		// way (out-of-order delivery); setLabel already refused stale ones.
+		if at.After(m.ConcernsClearedAt) {
+			m.ConcernsClearedAt = at
+		}
 	}
 }
 
@@ -211,7 +220,7 @@ func (m MCP) ApplyLabels(labels []string, at time.Time) MCP {
 	}
 	for l := range mcpLabels {
 		if want[l] != m.HasLabel(l) {
-			m.label(l, want[l], at, false)
+			m.label(l, want[l], at, snapshot)
 		}
 	}
 	if at.After(m.UpdatedAt) {
