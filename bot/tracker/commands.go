@@ -1,0 +1,374 @@
+package tracker
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/command"
+	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/render"
+	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
+)
+
+// trigger is a comment (or issue body, or review body) that may hold
+// commands, normalised from the three webhook shapes.
+type trigger struct {
+	item        snapshot
+	commentID   int64 // 0 for an issue body or a review
+	reviewID    int64
+	body, prev  string // prev: the body before an edit, "" otherwise
+	author      string
+	authorType  string
+	association string
+	url         string
+}
+
+// handleCommands runs /goal commands from issue comments, issue bodies and
+// pull request review bodies, and answers every one of them.
+func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
+	ev, err := github.ParseWebHook(d.Event, d.Payload)
+	if err != nil {
+		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
+	}
+	var tr trigger
+	switch e := ev.(type) {
+	case *github.IssueCommentEvent:
+		if a := e.GetAction(); (a != "created" && a != "edited") || e.Comment == nil || e.Issue == nil || e.Repo == nil {
+			return nil
+		}
+		c := e.Comment
+		tr = trigger{item: issueSnapshot(e.Issue, e.Repo), commentID: c.GetID(), body: c.GetBody(),
+			author: c.GetUser().GetLogin(), authorType: c.GetUser().GetType(), association: c.GetAuthorAssociation(), url: c.GetHTMLURL()}
+		if e.GetAction() == "edited" && e.Changes != nil && e.Changes.Body != nil {
+			tr.prev = e.Changes.Body.GetFrom()
+		}
+	case *github.IssuesEvent:
+		if e.GetAction() != "opened" || e.Issue == nil || e.Repo == nil {
+			return nil
+		}
+		is := e.Issue
+		tr = trigger{item: issueSnapshot(is, e.Repo), body: is.GetBody(), author: is.GetUser().GetLogin(),
+			authorType: is.GetUser().GetType(), association: is.GetAuthorAssociation(), url: is.GetHTMLURL()}
+	case *github.PullRequestReviewEvent:
+		if e.GetAction() != "submitted" || e.Review == nil || e.PullRequest == nil || e.Repo == nil {
+			return nil
+		}
+		rv := e.Review
+		tr = trigger{item: pullSnapshot(e.PullRequest, e.Repo), reviewID: rv.GetID(), body: rv.GetBody(),
+			author: rv.GetUser().GetLogin(), authorType: rv.GetUser().GetType(), association: rv.GetAuthorAssociation(), url: rv.GetHTMLURL()}
+	default:
+		return nil
+	}
+	login, err := t.gh.BotLogin(ctx)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(tr.author, login) || tr.authorType == "Bot" || strings.HasSuffix(tr.author, "[bot]") {
+		return nil // our own comments, and other bots', never command us
+	}
+	cmds := command.Find(tr.body, login)
+	if tr.prev != "" {
+		cmds = command.New(tr.prev, tr.body, login)
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	// One answer per (comment, revision): a redelivered or repeated event
+	// finds its claim and does not answer again.
+	key := tr.commentID
+	if key == 0 {
+		key = -tr.reviewID
+	}
+	if key == 0 {
+		key = -int64(tr.item.ref.Number) << 20 // issue bodies: one per issue
+	}
+	sum := sha256.Sum256([]byte(tr.item.ref.String() + "\x00" + tr.body))
+	revision := hex.EncodeToString(sum[:8])
+	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
+	if err != nil {
+		return err
+	}
+	if !claimed && replyID != 0 {
+		return nil
+	}
+	log := zerolog.Ctx(ctx).With().Str("item", tr.item.ref.String()).Str("commenter", tr.author).Logger()
+	var replies []string
+	okCount := 0
+	for _, c := range cmds {
+		out, err := t.runCommand(ctx, tr, c)
+		switch {
+		case err != nil:
+			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
+			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), refusal(err)))
+		case out != "":
+			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), out))
+			okCount++
+		default:
+			log.Info().Str("command", c.Raw).Msg("command done")
+			okCount++
+		}
+	}
+	r := tr.item.ref
+	client, err := t.gh.Repo(ctx, r.Owner, r.Repo)
+	if err != nil {
+		return err
+	}
+	if okCount > 0 && tr.commentID != 0 {
+		if _, _, err := client.Reactions.CreateIssueCommentReaction(ctx, r.Owner, r.Repo, tr.commentID, "+1"); err != nil {
+			return fmt.Errorf("react to comment %d: %w", tr.commentID, gh.Classify(err))
+		}
+	} else if okCount > 0 && tr.reviewID == 0 {
+		if _, _, err := client.Reactions.CreateIssueReaction(ctx, r.Owner, r.Repo, r.Number, "+1"); err != nil {
+			return fmt.Errorf("react to %s: %w", r, gh.Classify(err))
+		}
+	}
+	done := int64(-1) // answered with a reaction only
+	if len(replies) > 0 {
+		// The commenter is the one person a reply may mention.
+		body := fmt.Sprintf("@%s %s\n\n%s", tr.author, strings.Join(replies, "\n\n---\n\n"),
+			"<sub>goalbot answers `/goal` commands; `/goal help` lists them.</sub>")
+		cm, _, err := client.Issues.CreateComment(ctx, r.Owner, r.Repo, r.Number, &github.IssueComment{Body: github.String(body)})
+		if err != nil {
+			return fmt.Errorf("reply on %s: %w", r, gh.Classify(err))
+		}
+		done = cm.GetID()
+	}
+	return t.store.SetReplyID(ctx, key, revision, done)
+}
+
+// Replier is the store's record of answered commands.
+type Replier interface {
+	ClaimReply(ctx context.Context, commentID int64, revision string) (bool, int64, error)
+	SetReplyID(ctx context.Context, commentID int64, revision string, replyID int64) error
+}
+
+
+// refusal words an error for the reply: domain errors as they are, the
+// rest as an internal error (the cause is in the log).
+func refusal(err error) string {
+	var uv *command.UnknownVerbError
+	if errors.As(err, &uv) {
+		return uv.Error() + "\n\n" + uv.Help
+	}
+	var se *command.SyntaxError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	return bot.ErrorMessage(err)
+}
+
+// runCommand runs one command and returns what to reply ("" for a silent
+// success acknowledged by the reaction).
+func (t *Tracker) runCommand(ctx context.Context, tr trigger, c command.Command) (string, error) {
+	base := ref.New(tr.item.ref.Owner, tr.item.ref.Repo, 0)
+	p, err := command.Parse(c, base)
+	if err != nil {
+		return "", err
+	}
+	isAuthor := strings.EqualFold(tr.author, tr.item.author)
+	if t.cfg != nil && !t.cfg.Commands.Allows(p.Verb, tr.association, isAuthor) {
+		who := strings.Join(t.cfg.Commands.Permissions[p.Verb], ", ")
+		who = strings.ReplaceAll(who, "AUTHOR", "the author of this item")
+		return "", bot.Errorf(bot.EFORBIDDEN, "you may not use `/goal %s` here: it is open to %s (your association is %s).",
+			p.Verb, who, strings.ToLower(orNone(tr.association)))
+	}
+	switch p.Verb {
+	case command.VerbHelp:
+		return command.Help(), nil
+	case command.VerbTrack:
+		return "", t.track(ctx, tr, p)
+	case command.VerbUntrack:
+		return "", t.untrack(ctx, tr, p)
+	case command.VerbRefresh:
+		return "", t.refreshCommand(ctx, tr)
+	case command.VerbStatus:
+		return t.statusReply(ctx, tr.item.ref)
+	}
+	return "", bot.Errorf(bot.EINVALID, "unknown command")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "NONE"
+	}
+	return s
+}
+
+// goalOf returns the goal whose tracking issue is r.
+func (t *Tracker) goalOf(ctx context.Context, r ref.Ref) (bot.Goal, goaldoc.Document, error) {
+	goals, err := t.store.GoalsByTrackingIssue(ctx, r)
+	if err != nil {
+		return bot.Goal{}, goaldoc.Document{}, err
+	}
+	if len(goals) == 0 {
+		return bot.Goal{}, goaldoc.Document{}, bot.Errorf(bot.ENOTFOUND,
+			"%s is not the tracking issue of any goal goalbot follows; name the goal's tracking issue, e.g. `/goal track rust-lang/goals#105 \"approve RFC\"`", r)
+	}
+	var doc goaldoc.Document
+	if err := json.Unmarshal(goals[0].Doc, &doc); err != nil {
+		return goals[0], doc, err
+	}
+	return goals[0], doc, nil
+}
+
+func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error {
+	g, doc, err := t.goalOf(ctx, p.Issue)
+	if err != nil {
+		return err
+	}
+	var cands []command.Candidate
+	doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
+		cands = append(cands, command.Candidate{ID: s.ID, Title: s.Title, Line: s.Line})
+		return true
+	})
+	sg, err := command.ResolveSubgoal(p.Issue.String(), cands, p.Subgoal)
+	if err != nil {
+		return err
+	}
+	item := tr.item.ref
+	if _, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()}); err != nil {
+		return err
+	}
+	// Record what the payload shows now; a full read (comments, FCP
+	// history) follows as a job.
+	s, ok, err := t.tracked(ctx, item)
+	if err != nil || !ok {
+		return err
+	}
+	s.merge(tr.item)
+	s.fcp = s.fcp.ApplyLabels(tr.item.labels, tr.item.updatedAt)
+	s.mcp = s.mcp.ApplyLabels(tr.item.labels, tr.item.updatedAt)
+	if err := t.saveAndRecompute(ctx, s, cause{Item: item}); err != nil {
+		return err
+	}
+	return t.enqueue(ctx, RefreshItem{Item: item.String()})
+}
+
+func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) error {
+	goalID := ""
+	if !p.Issue.IsZero() {
+		g, _, err := t.goalOf(ctx, p.Issue)
+		if err != nil {
+			return err
+		}
+		goalID = g.ID
+	}
+	links, err := t.store.LinksToItem(ctx, tr.item.ref)
+	if err != nil {
+		return err
+	}
+	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.ref)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		what := "any goal"
+		if goalID != "" {
+			what = "goal " + goalID
+		}
+		if len(links) > 0 {
+			return bot.Errorf(bot.EINVALID, "%s is linked to %s by its goal document or goalbot's configuration, not by a command; change it there", tr.item.ref, what)
+		}
+		return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by %s", tr.item.ref, what)
+	}
+	done := map[string]bool{}
+	for _, l := range links {
+		if (goalID == "" || l.Goal == goalID) && !done[l.Goal] {
+			done[l.Goal] = true
+			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.ref}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refreshCommand re-reads this item, or every item of the goals whose
+// tracking issue this is.
+func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
+	goals, err := t.store.GoalsByTrackingIssue(ctx, tr.item.ref)
+	if err != nil {
+		return err
+	}
+	if len(goals) == 0 {
+		if _, ok, err := t.tracked(ctx, tr.item.ref); err != nil || !ok {
+			if err == nil {
+				err = bot.Errorf(bot.ENOTFOUND, "%s is not tracked by any goal; link it first with `/goal track <tracking-issue> <subgoal>`", tr.item.ref)
+			}
+			return err
+		}
+		return t.enqueue(ctx, RefreshItem{Item: tr.item.ref.String()})
+	}
+	for _, g := range goals {
+		links, err := t.store.Links(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if err := t.enqueue(ctx, RefreshItem{Item: l.Item.String()}); err != nil {
+				return err
+			}
+		}
+		if err := t.enqueue(ctx, RenderStatus{Goal: g.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statusReply describes the goals and subgoals an item serves, its FCP or
+// MCP state and each status.
+func (t *Tracker) statusReply(ctx context.Context, r ref.Ref) (string, error) {
+	links, err := t.store.LinksToItem(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	if len(links) == 0 {
+		return fmt.Sprintf("%s serves no goal goalbot follows. Link it with `/goal track <tracking-issue> <subgoal>`.", r), nil
+	}
+	var b strings.Builder
+	if it, err := t.store.Item(ctx, r); err == nil {
+		s, _ := decodeItem(it)
+		fmt.Fprintf(&b, "%s (%s, %s)", r, it.Kind, it.State)
+		if s.fcp.Phase != "" && s.fcp.Phase != "none" {
+			fmt.Fprintf(&b, "; FCP %s: %s", s.fcp.Phase, render.Escape(s.fcp.Detail()))
+		}
+		if s.mcp.Phase != "" && s.mcp.Phase != "none" {
+			fmt.Fprintf(&b, "; MCP %s: %s", s.mcp.Phase, render.Escape(s.mcp.Detail()))
+		}
+		b.WriteString("\n\n")
+	}
+	b.WriteString("| goal | subgoal | status | linked by |\n|---|---|---|---|\n")
+	for _, l := range links {
+		g, err := t.store.Goal(ctx, l.Goal)
+		if err != nil {
+			continue
+		}
+		var doc goaldoc.Document
+		json.Unmarshal(g.Doc, &doc)
+		title := l.Subgoal
+		if s, ok := doc.Lookup(l.Subgoal); ok {
+			title = s.Title
+		}
+		st, _ := t.store.Statuses(ctx, l.Goal)
+		cell := st[l.Subgoal].Status
+		if d := st[l.Subgoal].Detail; d != "" {
+			cell += ": " + d
+		}
+		by := l.Origin
+		if l.By != "" {
+			by += " (" + render.Login(l.By) + ")"
+		}
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", render.Escape(g.Title), g.TrackingIssue, render.Escape(title), render.Escape(cell), by)
+	}
+	return b.String(), nil
+}

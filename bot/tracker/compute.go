@@ -1,0 +1,170 @@
+package tracker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
+	"github.com/goalbot/goalbot/config"
+)
+
+// rules is the ordered rule list: config overrides, then the defaults.
+type rules struct {
+	list      []status.Rule
+	aggregate string
+}
+
+func newRules(cfg *config.Config) rules {
+	r := rules{aggregate: "least"}
+	if cfg == nil {
+		r.list = status.DefaultRules()
+		return r
+	}
+	for _, c := range cfg.Status.Rules {
+		st, _ := status.Parse(c.Status) // config validated it
+		r.list = append(r.list, status.Rule{Kind: c.Kind, State: c.State, Labels: c.Labels, FCP: c.FCP, Status: st, Detail: c.Detail})
+	}
+	r.list = append(r.list, status.DefaultRules()...)
+	if cfg.Status.Aggregate != "" {
+		r.aggregate = cfg.Status.Aggregate
+	}
+	return r
+}
+
+// cause says what made a recomputation happen, for the transitions log.
+type cause struct {
+	DeliveryID string
+	Item       ref.Ref
+}
+
+// Recompute derives every subgoal status of a goal from the stored items,
+// stores them with the transitions, and asks for a render of the living
+// comment when anything shown changed.
+func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
+	g, err := t.store.Goal(ctx, goalID)
+	if err != nil {
+		return err
+	}
+	var doc goaldoc.Document
+	if err := json.Unmarshal(g.Doc, &doc); err != nil {
+		return fmt.Errorf("goal %s: stored document: %w", goalID, err)
+	}
+	links, err := t.store.Links(ctx, goalID)
+	if err != nil {
+		return err
+	}
+	bySubgoal := map[string][]ref.Ref{}
+	for _, l := range links {
+		if !containsRef(bySubgoal[l.Subgoal], l.Item) {
+			bySubgoal[l.Subgoal] = append(bySubgoal[l.Subgoal], l.Item)
+		}
+	}
+	items := map[ref.Ref]*bot.Item{}
+	for _, refs := range bySubgoal {
+		for _, r := range refs {
+			if _, ok := items[r]; ok {
+				continue
+			}
+			it, err := t.store.Item(ctx, r)
+			if bot.ErrorCode(err) == bot.ENOTFOUND {
+				items[r] = nil // not read yet; a refresh is queued
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			items[r] = &it
+		}
+	}
+	computed := map[string]status.Result{}
+	var compute func(s *goaldoc.Subgoal) status.Result
+	compute = func(s *goaldoc.Subgoal) status.Result {
+		var res []status.Result
+		for _, r := range bySubgoal[s.ID] {
+			if it := items[r]; it != nil {
+				st, detail := status.Evaluate(t.rules.list, factsOf(*it))
+				res = append(res, status.Result{Status: st, Detail: detail})
+			}
+		}
+		var own *status.Result
+		if len(res) > 0 {
+			r := status.Combine(t.rules.aggregate, res)
+			own = &r
+		}
+		var kids []status.Result
+		for i := range s.Children {
+			kids = append(kids, compute(&s.Children[i]))
+		}
+		if own == nil && len(kids) > 0 {
+			r := status.Summarize(kids)
+			own = &r
+		}
+		out := status.Reconcile(status.DocFacts{Complete: s.HasBadge(goaldoc.BadgeComplete) || s.Checked, Struck: s.Struck}, own)
+		computed[s.ID] = out
+		return out
+	}
+	for i := range doc.Subgoals {
+		compute(&doc.Subgoals[i])
+	}
+
+	old, err := t.store.Statuses(ctx, goalID)
+	if err != nil {
+		return err
+	}
+	now := t.now()
+	changed := len(old) != len(computed)
+	var rows []bot.SubgoalStatus
+	var trans []bot.Transition
+	doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
+		r := computed[s.ID]
+		row := bot.SubgoalStatus{Goal: goalID, Subgoal: s.ID, Status: string(r.Status), Detail: r.Detail,
+			DocStatus: string(r.DocStatus), Disagree: r.Disagree, Since: now}
+		prev, seen := old[s.ID]
+		switch {
+		case !seen:
+			changed = true
+		case prev.Status != row.Status:
+			changed = true
+			item := ""
+			if !c.Item.IsZero() {
+				item = c.Item.String()
+			}
+			trans = append(trans, bot.Transition{Goal: goalID, Subgoal: s.ID, Old: prev.Status, New: row.Status,
+				Detail: row.Detail, At: now, DeliveryID: c.DeliveryID, Item: item})
+		default:
+			row.Since = prev.Since
+			if prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree {
+				changed = true
+			}
+		}
+		rows = append(rows, row)
+		return true
+	})
+	if !changed {
+		return nil
+	}
+	if err := t.store.ReplaceStatuses(ctx, goalID, rows, trans); err != nil {
+		return err
+	}
+	for _, tr := range trans {
+		t.log.Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", tr.Old).Str("to", tr.New).
+			Str("detail", tr.Detail).Msg("status changed")
+	}
+	if g.TrackingIssue.IsZero() {
+		return nil
+	}
+	return t.enqueue(ctx, RenderStatus{Goal: goalID})
+}
+
+func containsRef(list []ref.Ref, r ref.Ref) bool {
+	for _, x := range list {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,117 @@
+// Package tracker is goalbot's main job: it keeps the items that subgoals
+// depend on current from webhooks and API reads, turns their state into a
+// status per subgoal, logs every transition, and keeps one living status
+// comment per tracking issue in step.
+package tracker
+
+import (
+	"context"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/job"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/config"
+	"github.com/google/go-github/v62/github"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/rs/zerolog"
+)
+
+// Store is the persistence the tracker needs.
+type Store interface {
+	SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error
+	Goal(ctx context.Context, id string) (bot.Goal, error)
+	Goals(ctx context.Context) ([]bot.Goal, error)
+	GoalsByTrackingIssue(ctx context.Context, r ref.Ref) ([]bot.Goal, error)
+	Links(ctx context.Context, goal string) ([]bot.Link, error)
+	LinksToItem(ctx context.Context, item ref.Ref) ([]bot.Link, error)
+	AddLink(ctx context.Context, l bot.Link) (bool, error)
+	RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, error)
+	Item(ctx context.Context, r ref.Ref) (bot.Item, error)
+	Items(ctx context.Context) ([]bot.Item, error)
+	SaveItem(ctx context.Context, it bot.Item) error
+	Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error)
+	ReplaceStatuses(ctx context.Context, goal string, statuses []bot.SubgoalStatus, transitions []bot.Transition) error
+	LeaseStatusComment(ctx context.Context, goal string, issue ref.Ref, owner string, ttl time.Duration) (bot.StatusComment, bool, error)
+	SaveStatusComment(ctx context.Context, sc bot.StatusComment, owner string) error
+	ReleaseStatusComment(ctx context.Context, goal, owner string) error
+	Replier
+}
+
+// GitHub is the GitHub access the tracker needs.
+type GitHub interface {
+	Repo(ctx context.Context, owner, repo string) (*github.Client, error)
+	BotLogin(ctx context.Context) (string, error)
+	GetIssue(ctx context.Context, r ref.Ref, etag string) (gh.Issue, bool, error)
+	ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]gh.Comment, error)
+}
+
+// Queue enqueues follow-up jobs (item refreshes, comment renders).
+type Queue interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Config holds the tracker's collaborators and settings.
+type Config struct {
+	Store    Store
+	GitHub   GitHub
+	Log      zerolog.Logger
+	Settings *config.Config
+	Now      func() time.Time // default time.Now
+}
+
+// Tracker is the status engine.
+type Tracker struct {
+	store    Store
+	gh       GitHub
+	log      zerolog.Logger
+	cfg      *config.Config
+	queue    Queue
+	now      func() time.Time
+	rules    rules
+	owner    string // lease owner id of this process
+	renderMu chan struct{}
+}
+
+// New returns a tracker; call Register and SetQueue before use.
+func New(c Config) *Tracker {
+	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now}
+	if t.now == nil {
+		t.now = func() time.Time { return time.Now().UTC() }
+	}
+	t.rules = newRules(c.Settings)
+	t.owner = leaseOwner()
+	return t
+}
+
+// SetQueue gives the tracker the job queue for follow-up jobs.
+func (t *Tracker) SetQueue(q Queue) { t.queue = q }
+
+// Register plugs the tracker's webhook handlers into the dispatcher and its
+// jobs into the River workers.
+func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
+	d.Handle(job.HandlerFunc(t.handleIssue), "issues", "pull_request")
+	d.Handle(job.HandlerFunc(t.handleComment), "issue_comment")
+	d.Handle(job.HandlerFunc(t.handleCommands), "issue_comment", "issues", "pull_request_review")
+	d.Handle(job.HandlerFunc(t.handlePush), "push")
+	river.AddWorker(w, &refreshWorker{t: t})
+	river.AddWorker(w, &renderWorker{t: t})
+}
+
+// RefreshItem is the job that re-reads one item from GitHub.
+type RefreshItem struct {
+	Item string `json:"item" river:"unique"`
+}
+
+// Kind names the job.
+func (RefreshItem) Kind() string { return "refresh_item" }
+
+// RenderStatus is the job that brings a goal's living comment in step.
+type RenderStatus struct {
+	Goal string `json:"goal"`
+}
+
+// Kind names the job.
+func (RenderStatus) Kind() string { return "render_status" }

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/job"
+	"github.com/goalbot/goalbot/bot/metrics"
+	"github.com/goalbot/goalbot/bot/server"
+	"github.com/goalbot/goalbot/bot/tracker"
+	"github.com/goalbot/goalbot/bot/webhook"
+	"github.com/goalbot/goalbot/config"
+	"github.com/goalbot/goalbot/store"
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+)
+
+// App is one running goalbot: store, job queue, GitHub client, handlers and
+// HTTP server, built from a Config. Tests and the demo run it in-process.
+type App struct {
+	Config  *config.Config
+	Log     zerolog.Logger
+	DB      *store.DB
+	Queue   *river.Client[*sql.Tx]
+	GitHub  *gh.Client
+	Metrics *metrics.Metrics
+	Tracker *tracker.Tracker
+
+	server *http.Server
+	ln     net.Listener
+	served chan error
+}
+
+// AppOptions tune an App for tests and the demo.
+type AppOptions struct {
+	Workers      int           // concurrent jobs; default 4
+	PollInterval time.Duration // how often idle workers look for jobs; default 200 ms
+	RescueAfter  time.Duration // when a running job is deemed orphaned; default 10 min
+	RetryBase    time.Duration // first retry delay; default 1 s
+	Transport    http.RoundTripper
+	Now          func() time.Time // the tracker's clock; default time.Now
+}
+
+// NewApp opens the store, migrates it and builds every part; Start runs them.
+func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt AppOptions) (*App, error) {
+	if opt.Workers == 0 {
+		opt.Workers = 4
+	}
+	if opt.PollInterval == 0 {
+		opt.PollInterval = 200 * time.Millisecond
+	}
+	if opt.RescueAfter == 0 {
+		opt.RescueAfter = 10 * time.Minute
+	}
+	if opt.RetryBase == 0 {
+		opt.RetryBase = time.Second
+	}
+	a := &App{Config: cfg, Log: log}
+	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Metrics = metrics.New(db.QueueDepth)
+
+	a.GitHub, err = gh.New(gh.Config{
+		APIURL:     cfg.GitHub.APIURL,
+		AppID:      cfg.GitHub.AppID,
+		PrivateKey: []byte(cfg.GitHub.PrivateKey.Value()),
+		Token:      cfg.GitHub.Token.Value(),
+		BotLogin:   cfg.GitHub.BotLogin,
+		Transport:  opt.Transport,
+		Observe:    a.Metrics.ObserveGitHub,
+	})
+	if err != nil {
+		db.Close()
+		return nil, &configError{fmt.Errorf("github: %w", err)}
+	}
+
+	dispatcher := job.NewDispatcher(db, log, a.Metrics)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, dispatcher.Worker())
+	a.Tracker = tracker.New(tracker.Config{
+		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now,
+	})
+	a.Tracker.Register(dispatcher, workers)
+
+	a.Queue, err = db.NewQueue(&river.Config{
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
+		Workers:              workers,
+		MaxAttempts:          10,
+		RetryPolicy:          job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
+		FetchPollInterval:    opt.PollInterval,
+		FetchCooldown:        min(opt.PollInterval, 100*time.Millisecond),
+		JobTimeout:           2 * time.Minute,
+		RescueStuckJobsAfter: max(opt.RescueAfter, 2*time.Minute+time.Second),
+		Logger:               slog.New(zerolog.NewSlogHandler(log.With().Str("component", "river").Logger().Level(zerolog.WarnLevel))),
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Tracker.SetQueue(a.Queue)
+
+	secrets := make([]string, len(cfg.WebhookSecrets))
+	for i, s := range cfg.WebhookSecrets {
+		secrets[i] = s.Value()
+	}
+	receiver, err := webhook.New(db, secrets, dispatcher.Events(), log, a.Metrics)
+	if err != nil {
+		db.Close()
+		return nil, &configError{err}
+	}
+	a.server = &http.Server{
+		Handler: server.Handler(server.Config{
+			Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		ErrorLog:          nil,
+	}
+	return a, nil
+}
+
+// Start starts the workers and listens on addr (":0" picks a port).
+func (a *App) Start(ctx context.Context, addr string) error {
+	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		a.Queue.Stop(ctx)
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	a.ln = ln
+	a.served = make(chan error, 1)
+	go func() { a.served <- a.server.Serve(ln) }()
+	a.Log.Info().Str("addr", ln.Addr().String()).Msg("goalbot listening")
+	return nil
+}
+
+// URL is the base URL the App serves on.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Shutdown stops accepting requests, lets running jobs finish until ctx's
+// deadline, then cancels what is left (it will be resumed on the next start)
+// and closes the store.
+func (a *App) Shutdown(ctx context.Context) error {
+	var errs []error
+	if a.ln != nil {
+		if err := a.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+	}
+	if a.Queue != nil {
+		if err := a.Queue.Stop(ctx); err != nil {
+			a.Log.Warn().Err(err).Msg("jobs did not finish in time; cancelling them")
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			a.Queue.StopAndCancel(cctx)
+			cancel()
+		}
+	}
+	if err := a.DB.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) error {
+	fs := newFlags("serve")
+	path := fs.String("config", "", "configuration file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path, getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.RequireServe(); err != nil {
+		return &configError{err}
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	app, err := NewApp(ctx, cfg, log, AppOptions{})
+	if err != nil {
+		return err
+	}
+	if err := app.Start(ctx, cfg.Listen); err != nil {
+		app.Shutdown(context.Background())
+		return err
+	}
+	if err := app.Tracker.LoadGoals(ctx); err != nil {
+		log.Error().Err(err).Msg("could not load goals; will retry on the next push or sync")
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-app.served:
+		log.Error().Err(err).Msg("http server stopped")
+	}
+	log.Info().Msg("shutting down: no new deliveries; letting running jobs finish")
+	sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	return app.Shutdown(sctx)
+}
