@@ -151,7 +151,6 @@ type Replier interface {
 	SetReplyID(ctx context.Context, commentID int64, revision string, replyID int64) error
 }
 
-
 // refusal words an error for the reply: domain errors as they are, the
 // rest as an internal error (the cause is in the log).
 func refusal(err error) string {

@@ -53,7 +53,9 @@ func (w *renderWorker) Work(ctx context.Context, j *river.Job[RenderStatus]) err
 // leaseBusyError says another worker is writing the goal's comment now.
 type leaseBusyError struct{ goal string }
 
-func (e *leaseBusyError) Error() string { return "status comment of " + e.goal + " is being written elsewhere" }
+func (e *leaseBusyError) Error() string {
+	return "status comment of " + e.goal + " is being written elsewhere"
+}
 
 // View builds the render view of a goal from the store.
 func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, error) {

@@ -23,8 +23,8 @@ import (
 
 // demoEnv is the demo's world: the sandbox as GitHub and goalbot against it.
 type demoEnv struct {
-	SB    *sandbox.Server
-	App   *App
+	SB     *sandbox.Server
+	App    *App
 	Clock  *demo.Clock
 	Secret string // the webhook secret
 	dir    string
