@@ -115,7 +115,10 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	if g.TrackingIssue.IsZero() {
 		return nil
 	}
-	sc, ok, err := t.store.LeaseStatusComment(ctx, goalID, g.TrackingIssue, t.owner, leaseTTL)
+	// Every attempt leases under its own name, so concurrent workers of
+	// one process exclude each other too.
+	owner := fmt.Sprintf("%s/%d", t.owner, t.leases.Add(1))
+	sc, ok, err := t.store.LeaseStatusComment(ctx, goalID, g.TrackingIssue, owner, leaseTTL)
 	if err != nil {
 		return err
 	}
@@ -125,7 +128,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	saved := false
 	defer func() {
 		if !saved {
-			t.store.ReleaseStatusComment(context.WithoutCancel(ctx), goalID, t.owner)
+			t.store.ReleaseStatusComment(context.WithoutCancel(ctx), goalID, owner)
 		}
 	}()
 	v, err := t.View(ctx, goalID)
@@ -174,7 +177,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	} else {
 		t.log.Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
 	}
-	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash}, t.owner); err != nil {
+	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash}, owner); err != nil {
 		return err
 	}
 	saved = true

@@ -6,6 +6,7 @@ package tracker
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
@@ -64,15 +65,15 @@ type Config struct {
 
 // Tracker is the status engine.
 type Tracker struct {
-	store    Store
-	gh       GitHub
-	log      zerolog.Logger
-	cfg      *config.Config
-	queue    Queue
-	now      func() time.Time
-	rules    rules
-	owner    string // lease owner id of this process
-	renderMu chan struct{}
+	store  Store
+	gh     GitHub
+	log    zerolog.Logger
+	cfg    *config.Config
+	queue  Queue
+	now    func() time.Time
+	rules  rules
+	owner  string       // lease owner id of this process
+	leases atomic.Int64 // numbers each lease attempt
 }
 
 // New returns a tracker; call Register and SetQueue before use.

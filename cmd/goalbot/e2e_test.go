@@ -378,7 +378,7 @@ func TestOutOfOrderDeliveryDoesNotRollBack(t *testing.T) {
 	// Step 5 (FCP starts) is dropped on its way; step... the later merge arrives first.
 	e.Clock.Advance(24 * time.Hour)
 	e.SB.DropWebhooks(100)
-	for _, i := range []int{1, 3, 4} {
+	for _, i := range []int{1, 2, 3, 4} {
 		tl[i].Do(play)
 	}
 	dropped := e.SB.Deliveries()
