@@ -11,73 +11,29 @@ import (
 	"github.com/google/go-github/v62/github"
 )
 
-// Issue is an issue or pull request as goalbot reads it: plain values,
-// converted at the edge.
-type Issue struct {
-	Repo              ref.Ref
-	Title, Body       string
-	State             string // "open", "closed" or "merged"
-	IsPull            bool
-	Labels            []string
-	Author            string
-	AuthorAssociation string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	ClosedAt          time.Time
-	ETag              string
-}
-
-// Comment is an issue or pull request comment.
-type Comment struct {
-	ID                int64
-	Author            string
-	AuthorType        string // "User" or "Bot"
-	AuthorAssociation string
-	Body, URL         string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-}
-
-// IssueFrom converts a go-github issue of repository r.
-func IssueFrom(r ref.Ref, is *github.Issue) Issue {
-	out := Issue{Repo: r, Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState(), IsPull: is.IsPullRequest(),
-		Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
-		CreatedAt: is.GetCreatedAt().Time.UTC(), UpdatedAt: is.GetUpdatedAt().Time.UTC(), ClosedAt: is.GetClosedAt().Time.UTC()}
-	if is.PullRequestLinks != nil && is.PullRequestLinks.MergedAt != nil {
-		out.State = "merged"
-	}
-	for _, l := range is.Labels {
-		out.Labels = append(out.Labels, l.GetName())
-	}
-	return out
-}
-
-// CommentFrom converts a go-github issue comment.
-func CommentFrom(c *github.IssueComment) Comment {
-	return Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), AuthorType: c.GetUser().GetType(),
-		AuthorAssociation: c.GetAuthorAssociation(), Body: c.GetBody(), URL: c.GetHTMLURL(),
-		CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC()}
-}
-
 // GetIssue reads an issue or pull request. With a non-empty etag the read
-// is conditional: when nothing changed GitHub answers 304, which costs no
-// rate limit, and GetIssue reports notModified. A pull request whose issue
-// view does not say whether it merged is read through the pulls API too.
+// is conditional (If-None-Match): when nothing changed GitHub answers 304,
+// which costs no rate limit, and GetIssue reports notModified with a zero
+// Issue. A closed pull request whose issue view does not say whether it
+// merged is read through the pulls API too. Errors are classified.
 func (c *Client) GetIssue(ctx context.Context, r ref.Ref, etag string) (iss Issue, notModified bool, err error) {
+	if r.IsZero() || r.Owner == "" || r.Repo == "" {
+		return iss, false, fmt.Errorf("read issue: incomplete reference %q", r)
+	}
 	gc, err := c.Repo(ctx, r.Owner, r.Repo)
 	if err != nil {
-		return iss, false, err
+		return iss, false, fmt.Errorf("read %s: %w", r, err)
 	}
-	req, err := gc.NewRequest("GET", fmt.Sprintf("repos/%s/%s/issues/%d", r.Owner, r.Repo, r.Number), nil)
+	req, err := gc.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.Owner, r.Repo, r.Number), nil)
 	if err != nil {
-		return iss, false, err
+		return iss, false, fmt.Errorf("read %s: %w", r, err)
 	}
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
 	var is github.Issue
 	resp, err := gc.Do(ctx, req, &is)
-	if resp != nil && resp.StatusCode == http.StatusNotModified {
+	if isNotModified(resp, err) {
 		return iss, true, nil
 	}
 	if err != nil {
@@ -85,24 +41,36 @@ func (c *Client) GetIssue(ctx context.Context, r ref.Ref, etag string) (iss Issu
 	}
 	iss = IssueFrom(r, &is)
 	iss.ETag = resp.Header.Get("ETag")
-	if iss.IsPull && iss.State == "closed" && (is.PullRequestLinks == nil || is.PullRequestLinks.MergedAt == nil) {
+	if iss.IsPull && iss.State == stateClosed && is.PullRequestLinks.MergedAt == nil {
 		pr, _, err := gc.PullRequests.Get(ctx, r.Owner, r.Repo, r.Number)
 		if err != nil {
-			return iss, false, fmt.Errorf("read pull %s: %w", r, Classify(err))
+			return Issue{}, false, fmt.Errorf("read pull %s: %w", r, Classify(err))
 		}
 		if pr.GetMerged() {
-			iss.State = "merged"
+			iss.State = stateMerged
 		}
 	}
 	return iss, false, nil
 }
 
-// ListComments reads every comment of an issue or pull request updated
-// since the given time (all when zero), following pages.
+// isNotModified reports whether a go-github answer is a 304: go-github
+// treats every status outside 2xx as an *ErrorResponse.
+func isNotModified(resp *github.Response, err error) bool {
+	var er *github.ErrorResponse
+	return err != nil && errors.As(err, &er) && er.Response != nil &&
+		er.Response.StatusCode == http.StatusNotModified && resp != nil
+}
+
+// ListComments reads every comment of an issue or pull request updated at
+// or after since (all when zero), oldest first, following every page.
+// Errors are classified.
 func (c *Client) ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]Comment, error) {
+	if r.IsZero() || r.Owner == "" || r.Repo == "" {
+		return nil, fmt.Errorf("list comments: incomplete reference %q", r)
+	}
 	gc, err := c.Repo(ctx, r.Owner, r.Repo)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list comments of %s: %w", r, err)
 	}
 	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	if !since.IsZero() {
@@ -112,7 +80,7 @@ func (c *Client) ListComments(ctx context.Context, r ref.Ref, since time.Time) (
 	for {
 		page, resp, err := gc.Issues.ListComments(ctx, r.Owner, r.Repo, r.Number, opt)
 		if err != nil {
-			return nil, fmt.Errorf("list comments of %s: %w", r, Classify(err))
+			return nil, fmt.Errorf("list comments of %s (page %d): %w", r, max(opt.Page, 1), Classify(err))
 		}
 		for _, cm := range page {
 			out = append(out, CommentFrom(cm))
