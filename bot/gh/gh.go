@@ -198,14 +198,13 @@ func (c *Client) Repo(ctx context.Context, owner, repo string) (*github.Client, 
 		return c.token, nil
 	}
 	key := strings.ToLower(owner + "/" + repo)
-	c.mu.Lock()
-	if id, ok := c.repos[key]; ok {
-		gc := c.clients[id]
-		c.mu.Unlock()
+	if gc := c.cached(key); gc != nil {
 		return gc, nil
 	}
-	c.mu.Unlock()
 	v, err, _ := c.lookups.Do(key, func() (any, error) {
+		if gc := c.cached(key); gc != nil { // a lookup finished since
+			return gc, nil
+		}
 		inst, _, err := c.app.Apps.FindRepositoryInstallation(ctx, owner, repo)
 		if err != nil {
 			return nil, fmt.Errorf("find the App installation for %s: %w", key, Classify(err))
@@ -216,6 +215,16 @@ func (c *Client) Repo(ctx context.Context, owner, repo string) (*github.Client, 
 		return nil, err
 	}
 	return v.(*github.Client), nil
+}
+
+// cached returns the client cached for repo key, nil when there is none.
+func (c *Client) cached(key string) *github.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id, ok := c.repos[key]; ok {
+		return c.clients[id]
+	}
+	return nil
 }
 
 // installation records that repo key belongs to installation id and

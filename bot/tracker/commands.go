@@ -134,7 +134,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	done := int64(-1) // answered with a reaction only
 	if len(replies) > 0 {
 		// The commenter is the one person a reply may mention.
-		body := fmt.Sprintf("@%s %s\n\n%s", tr.author, strings.Join(replies, "\n\n---\n\n"),
+		body := fmt.Sprintf("@%s\n\n%s\n\n%s", tr.author, strings.Join(replies, "\n\n---\n\n"),
 			"<sub>goalbot answers `/goal` commands; `/goal help` lists them.</sub>")
 		cm, _, err := client.Issues.CreateComment(ctx, r.Owner, r.Repo, r.Number, &github.IssueComment{Body: github.String(body)})
 		if err != nil {
