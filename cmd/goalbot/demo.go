@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -175,19 +176,26 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	revisions := 0
 	last := ""
-	show := func(title string) {
+	show := func() {
 		c, ok := e.StatusComment()
 		if !ok || c.Body == last {
 			fmt.Fprintf(stdout, "   (status comment unchanged)\n")
 			return
 		}
 		revisions++
+		if last == "" {
+			fmt.Fprintf(stdout, "\n--- status comment on %s#%d, revision %d ---\n%s\n---\n",
+				demo.TrackingRepo, demo.TrackingIssue, revisions, c.Body)
+		} else {
+			fmt.Fprintf(stdout, "   status comment revision %d; rows that changed:\n", revisions)
+			for _, l := range changedLines(last, c.Body) {
+				fmt.Fprintf(stdout, "   %s\n", l)
+			}
+		}
 		last = c.Body
-		fmt.Fprintf(stdout, "\n--- status comment on %s#%d, revision %d (%s) ---\n%s\n---\n",
-			demo.TrackingRepo, demo.TrackingIssue, revisions, title, c.Body)
 	}
 	fmt.Fprintf(stdout, "\n[%s] goal %s loaded from the seed document\n", e.Clock.Now().Format("2006-01-02"), demo.GoalID)
-	show("goal loaded")
+	show()
 	play := &demo.Play{SB: e.SB}
 	for i, step := range demo.Timeline() {
 		e.Clock.Advance(step.After)
@@ -199,11 +207,20 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if err := e.WaitIdle(ctx); err != nil {
 			return fmt.Errorf("step %d: %w", i+1, err)
 		}
-		show(step.Say)
+		show()
 	}
+	fmt.Fprintf(stdout, "\n--- the status comment at the end (revision %d) ---\n%s\n---\n", revisions, last)
 	st := e.SB.Stats()
 	fmt.Fprintf(stdout, "\nGitHub requests made by goalbot: %d reads, %d writes (%d charged to the rate limit, %d answered 304); %d revisions of the status comment.\n",
 		st.Reads, st.Writes, st.Charged, st.NotModified, revisions)
+	routes := make([]string, 0, len(st.ByRoute))
+	for r := range st.ByRoute {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	for _, r := range routes {
+		fmt.Fprintf(stdout, "  %4d  %s\n", st.ByRoute[r], r)
+	}
 	if *once {
 		return nil
 	}
@@ -211,4 +228,19 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		e.App.URL(), strings.TrimSuffix(e.SB.URL(), "/"))
 	<-ctx.Done()
 	return nil
+}
+
+// changedLines returns the lines of next that prev does not have.
+func changedLines(prev, next string) []string {
+	had := map[string]bool{}
+	for _, l := range strings.Split(prev, "\n") {
+		had[l] = true
+	}
+	var out []string
+	for _, l := range strings.Split(next, "\n") {
+		if !had[l] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
