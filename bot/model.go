@@ -101,3 +101,11 @@ type StatusComment struct {
 	BodyHash  string  // sha256 of the last body written
 	UpdatedAt time.Time
 }
+
+// Digest records the digest issue of one ISO week.
+type Digest struct {
+	Week   string // "2024-W36"
+	Repo   string // owner/repo
+	Number int    // issue number; 0 while being created
+	Closed bool   // closed after the next week's digest
+}

@@ -24,6 +24,8 @@ func runDomain(t *testing.T, open Opener) {
 		{"StatusCommentLease", testStatusCommentLease},
 		{"StatusCommentLeaseRace", testStatusCommentLeaseRace},
 		{"ClaimReplyOnce", testClaimReplyOnce},
+		{"SyncState", testSyncState},
+		{"DigestClaimOncePerWeek", testDigestClaimOncePerWeek},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -225,5 +227,75 @@ func testClaimReplyOnce(t *testing.T, db *store.DB) {
 	}
 	if ok, _, _ := db.ClaimReply(ctx, 1<<32, "rev2"); !ok {
 		t.Error("a new revision could not be claimed")
+	}
+}
+
+func testSyncState(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	since, etag, err := db.SyncState(ctx, "rust-lang/rfcs")
+	if err != nil || !since.IsZero() || etag != "" {
+		t.Fatalf("unknown repo = %v, %q, %v", since, etag, err)
+	}
+	at := time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC)
+	if err := db.SetSyncState(ctx, "rust-lang/rfcs", at, `"e1"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSyncState(ctx, "rust-lang/rfcs", at.Add(time.Hour), `"e2"`); err != nil {
+		t.Fatal(err)
+	}
+	since, etag, _ = db.SyncState(ctx, "rust-lang/rfcs")
+	if !since.Equal(at.Add(time.Hour)) || etag != `"e2"` {
+		t.Errorf("SyncState = %v, %q", since, etag)
+	}
+	if ok, err := db.HasDelivery(ctx, "nope"); err != nil || ok {
+		t.Errorf("HasDelivery(nope) = %v, %v", ok, err)
+	}
+}
+
+func testDigestClaimOncePerWeek(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	now := time.Date(2024, 9, 2, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	claims := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, ok, err := db.ClaimDigest(ctx, "2024-W36", "rust-lang/goals", string(rune('a'+i)), time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				claims++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if claims != 1 {
+		t.Fatalf("%d claims of one week, want 1", claims)
+	}
+	// A claim whose issue was never recorded is taken over once stale.
+	now = now.Add(2 * time.Minute)
+	if _, ok, _ := db.ClaimDigest(ctx, "2024-W36", "rust-lang/goals", "z", time.Minute); !ok {
+		t.Error("stale claim not taken over")
+	}
+	if err := db.SetDigestIssue(ctx, "2024-W36", 812); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	d, ok, err := db.ClaimDigest(ctx, "2024-W36", "rust-lang/goals", "y", time.Minute)
+	if err != nil || ok || d.Number != 812 {
+		t.Errorf("claim after the issue exists = %+v, %v, %v; want not claimed, number 812", d, ok, err)
+	}
+	if err := db.SetDigestClosed(ctx, "2024-W36"); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := db.Digests(ctx)
+	if len(all) != 1 || !all[0].Closed || all[0].Number != 812 {
+		t.Errorf("Digests = %+v", all)
 	}
 }
