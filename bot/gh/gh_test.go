@@ -2,6 +2,8 @@ package gh
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -9,17 +11,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/golang-jwt/jwt/v4"
 )
 
@@ -50,23 +53,24 @@ const (
 type fake struct {
 	t      *testing.T
 	srv    *httptest.Server
-	prefix string // API base path: "" or "/api/v3"
+	prefix string // API base path
 	pub    *rsa.PublicKey
 	ttl    time.Duration // installation token lifetime
 
 	mu       sync.Mutex
-	installs map[string]int64           // owner/repo → installation id
-	tokens   map[string]int64           // issued installation token → installation id
-	issues   map[string]map[string]any  // "/repos/o/r/issues/n" and "/repos/o/r/pulls/n" → JSON
+	installs map[string]int64            // owner/repo → installation id
+	tokens   map[string]int64            // issued installation token → installation id
+	issues   map[string]map[string]any   // "/repos/o/r/issues/n" and "/repos/o/r/pulls/n" → JSON
 	comments map[string][]map[string]any // "/repos/o/r/issues/n/comments" → comments
 	override map[string]http.HandlerFunc // "METHOD path" → answer (after auth)
 	hits     map[string]int              // "METHOD path" → requests seen
 	log      []string                    // "METHOD path auth" in order; auth is jwt, inst:N or pat
 }
 
-// newFake starts a fake serving the API under prefix.
-func newFake(t *testing.T, prefix string) *fake {
-	f := &fake{t: t, prefix: prefix, pub: &testKey().PublicKey, ttl: time.Hour,
+// newFake starts a fake serving the API under /api/v3, where go-github's
+// WithEnterpriseURLs puts it for any host but api.github.com.
+func newFake(t *testing.T) *fake {
+	f := &fake{t: t, prefix: "/api/v3", pub: &testKey().PublicKey, ttl: time.Hour,
 		installs: map[string]int64{}, tokens: map[string]int64{}, issues: map[string]map[string]any{},
 		comments: map[string][]map[string]any{}, override: map[string]http.HandlerFunc{}, hits: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -133,7 +137,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	p, ok := strings.CutPrefix(r.URL.Path, f.prefix)
-	if !ok || (f.prefix != "" && !strings.HasPrefix(p, "/")) {
+	if !ok || !strings.HasPrefix(p, "/") {
 		f.t.Errorf("request outside the API base %q: %s %s", f.prefix, r.Method, r.URL.Path)
 		writeJSON(w, 404, map[string]string{"message": "Not Found"})
 		return
@@ -290,6 +294,8 @@ func (f *fake) listComments(w http.ResponseWriter, r *http.Request, all []map[st
 	writeJSON(w, 200, list[lo:hi])
 }
 
+func refOf(owner, repo string, n int) ref.Ref { return ref.New(owner, repo, n) }
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -317,7 +323,15 @@ func (f *fake) addIssue(owner, repo string, n int) string {
 
 func TestNewValidates(t *testing.T) {
 	good := keyPEM(testKey())
-	ecKey := []byte("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2\nOF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r\n1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G\n-----END PRIVATE KEY-----\n")
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecDER, err := x509.MarshalPKCS8PrivateKey(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER})
 	secretGarbage := []byte("-----BEGIN RSA PRIVATE KEY-----\nU0VDUkVUS0VZTUFURVJJQUw=\n-----END RSA PRIVATE KEY-----\n")
 	escaped := []byte(strings.ReplaceAll(string(good), "\n", `\n`))
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(testKey())
@@ -358,7 +372,7 @@ func TestNewValidates(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("New error = %v, want it to say %q", err, tt.wantErr)
 			}
-			for _, secret := range []string{"SECRETKEYMATERIAL", "U0VDUkVU", "MIGHAgEA", string(good[40:80])} {
+			for _, secret := range []string{"SECRETKEYMATERIAL", "U0VDUkVU", string(ecKey[40:80]), string(good[40:80])} {
 				if strings.Contains(err.Error(), secret) {
 					t.Errorf("error %q quotes the key", err)
 				}
@@ -390,7 +404,7 @@ func TestURLs(t *testing.T) {
 }
 
 func TestInstallationCachedPerRepo(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	f.set(func(f *fake) {
 		f.installs["rust-lang/rfcs"] = 1
 		f.installs["rust-lang/goals"] = 1
@@ -420,13 +434,13 @@ func TestInstallationCachedPerRepo(t *testing.T) {
 		t.Error("two installations share a client")
 	}
 	for key, want := range map[string]int{
-		"GET /repos/rust-lang/rfcs/installation":   1,
-		"GET /repos/rust-lang/goals/installation":  1,
-		"GET /repos/other/repo/installation":       1,
+		"GET /repos/rust-lang/rfcs/installation":  1,
+		"GET /repos/rust-lang/goals/installation": 1,
+		"GET /repos/other/repo/installation":      1,
 		"POST /app/installations/1/access_tokens": 1,
 		"POST /app/installations/2/access_tokens": 1,
-		"GET /repos/rust-lang/rfcs/issues/1":       2,
-		"GET /repos/Rust-Lang/RFCs/issues/1":       1,
+		"GET /repos/rust-lang/rfcs/issues/1":      2,
+		"GET /repos/Rust-Lang/RFCs/issues/1":      1,
 	} {
 		if got := f.count(key); got != want {
 			t.Errorf("%s: %d requests, want %d", key, got, want)
@@ -444,7 +458,7 @@ func TestInstallationCachedPerRepo(t *testing.T) {
 }
 
 func TestRepoNotInstalled(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	f.set(func(f *fake) { f.installs["a/b"] = 7 })
 	c := f.app(t)
 	if _, err := c.Repo(ctx(t), "a", "missing"); !IsNotFound(err) || !strings.Contains(err.Error(), "a/missing") {
@@ -466,7 +480,7 @@ func TestRepoNotInstalled(t *testing.T) {
 }
 
 func TestRepoConcurrentLookupsShareOne(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	f.set(func(f *fake) {
 		for i := range 4 {
 			f.installs[fmt.Sprintf("o/r%d", i)] = int64(10 + i)
@@ -515,7 +529,7 @@ func TestTokenRefreshedWhenExpired(t *testing.T) {
 		{30 * time.Second, 2}, // inside ghinstallation's one-minute margin: refreshed each call
 	} {
 		t.Run(tt.ttl.String(), func(t *testing.T) {
-			f := newFake(t, "")
+			f := newFake(t)
 			f.ttl = tt.ttl
 			f.set(func(f *fake) { f.installs["o/r"] = 3 })
 			f.addIssue("o", "r", 5)
@@ -545,7 +559,7 @@ func TestEnterpriseBaseURL(t *testing.T) {
 		{"host only, go-github appends api/v3", "/"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, "/api/v3") // anything outside /api/v3 fails the test
+			f := newFake(t) // anything outside /api/v3 fails the test
 			f.set(func(f *fake) { f.installs["o/r"] = 9 })
 			f.addIssue("o", "r", 1)
 			var mu sync.Mutex
@@ -587,7 +601,7 @@ func TestEnterpriseBaseURL(t *testing.T) {
 }
 
 func TestTokenMode(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	f.addIssue("o", "r", 2)
 	f.addIssue("x", "y", 3)
 	c := f.pat(t)
@@ -619,7 +633,7 @@ func TestTokenMode(t *testing.T) {
 }
 
 func TestAppClient(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	c := f.app(t)
 	app, _, err := c.App().Apps.Get(ctx(t), "")
 	if err != nil {
@@ -648,7 +662,7 @@ func TestBotLogin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, "")
+			f := newFake(t)
 			c := tt.client(f, t)
 			for range 3 {
 				got, err := c.BotLogin(ctx(t))
@@ -667,7 +681,7 @@ func TestBotLogin(t *testing.T) {
 }
 
 func TestBotLoginFailureNotCached(t *testing.T) {
-	f := newFake(t, "")
+	f := newFake(t)
 	fail := true
 	f.set(func(f *fake) {
 		f.override["GET /app"] = func(w http.ResponseWriter, r *http.Request) {
@@ -699,12 +713,15 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherPEM := keyPEM(other)
-	f := newFake(t, "")
+	f := newFake(t)
 	f.set(func(f *fake) { f.installs["o/r"] = 1 })
 	f.addIssue("o", "r", 1)
+	var mu sync.Mutex
 	var observed []string
 	observe := func(method, route string, status int, d time.Duration) {
+		mu.Lock()
 		observed = append(observed, method+" "+route+" "+strconv.Itoa(status))
+		mu.Unlock()
 	}
 
 	badKey := f.app(t, func(c *Config) { c.PrivateKey = otherPEM; c.Observe = observe })
@@ -735,7 +752,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			t.Errorf("call %d succeeded with bad credentials", i)
 			continue
 		}
-		if !errorsIs(err, ErrUnauthorized) {
+		if !errors.Is(err, ErrUnauthorized) {
 			t.Errorf("call %d: %v, want ErrUnauthorized", i, err)
 		}
 		for _, form := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%v", Classify(err))} {
@@ -746,15 +763,20 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			}
 		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
+	unauthorized := 0
 	for _, o := range observed {
 		for _, s := range secrets {
 			if strings.Contains(o, s) {
 				t.Errorf("observed %q contains %q", o, s)
 			}
 		}
+		if strings.HasSuffix(o, " 401") {
+			unauthorized++
+		}
 	}
-	sort.Strings(observed)
-	if len(observed) == 0 || !strings.HasSuffix(observed[0], " 401") {
-		t.Errorf("observed %q, want the 401s counted", observed)
+	if unauthorized != len(errs) {
+		t.Errorf("observed %q: %d answers 401, want %d", observed, unauthorized, len(errs))
 	}
 }
