@@ -211,3 +211,85 @@ func TestListCommentsErrorOnLaterPage(t *testing.T) {
 		t.Errorf("error %q does not name the page", err)
 	}
 }
+
+func TestListUpdatedSince(t *testing.T) {
+	base := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+	f := newFake(t)
+	f.set(func(f *fake) { f.installs["o/r"] = 1 })
+	var issues []map[string]any // most recently updated first
+	for i := 150; i >= 1; i-- {
+		m := issueJSON("o", "r", i, fmt.Sprintf("issue %d", i))
+		m["updated_at"] = base.Add(time.Duration(i) * time.Hour).Format(time.RFC3339)
+		if i%2 == 0 {
+			m["pull_request"] = map[string]any{"url": "x"}
+		}
+		issues = append(issues, m)
+	}
+	var queries []string
+	f.set(func(f *fake) {
+		f.override["GET /repos/o/r/issues"] = func(w http.ResponseWriter, r *http.Request) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			q := r.URL.Query()
+			queries = append(queries, q.Get("state")+" "+q.Get("sort")+" "+q.Get("direction")+" "+q.Get("since")+" "+q.Get("page"))
+			since, _ := time.Parse(time.RFC3339, q.Get("since"))
+			var list []map[string]any
+			for _, m := range issues {
+				if u, _ := time.Parse(time.RFC3339, m["updated_at"].(string)); !u.Before(since) {
+					list = append(list, m)
+				}
+			}
+			etag := fmt.Sprintf(`"%d-%s"`, len(list), list[0]["title"])
+			if q.Get("page") == "1" {
+				w.Header().Set("ETag", etag)
+				if r.Header.Get("If-None-Match") == etag {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+			}
+			f.listComments(w, r, list) // pages any list the same way
+		}
+	})
+	c := f.app(t)
+
+	got, etag, notModified, err := c.ListUpdatedSince(ctx(t), "O", "R", time.Time{}, "")
+	if err != nil || notModified {
+		t.Fatalf("full listing: %v, notModified %v", err, notModified)
+	}
+	if len(got) != 150 || got[0].Repo != refOf("o", "r", 150) || got[149].Repo != refOf("o", "r", 1) {
+		t.Fatalf("listing: %d items, first %v last %v", len(got), got[0].Repo, got[len(got)-1].Repo)
+	}
+	if !got[0].IsPull || got[1].IsPull || got[0].Title != "issue 150" {
+		t.Errorf("conversion: %+v", got[0])
+	}
+	if etag == "" {
+		t.Error("no ETag")
+	}
+
+	since := base.Add(101 * time.Hour)
+	got, etag, _, err = c.ListUpdatedSince(ctx(t), "o", "r", since, "")
+	if err != nil || len(got) != 50 {
+		t.Fatalf("since: %d items, %v; want 50", len(got), err)
+	}
+	total0, _ := c.Requests()
+	got, etag2, notModified, err := c.ListUpdatedSince(ctx(t), "o", "r", since, etag)
+	if err != nil || !notModified || got != nil || etag2 != etag {
+		t.Fatalf("unchanged listing: %d items, etag %q (sent %q), notModified %v, %v", len(got), etag2, etag, notModified, err)
+	}
+	if total1, cached := c.Requests(); total1 != total0+1 || cached != 1 {
+		t.Errorf("Requests: %d requests for the 304 (want 1), %d answered 304 (want 1)", total1-total0, cached)
+	}
+
+	f.set(func(f *fake) { issues[0]["title"] = "moved" })
+	got, etag3, notModified, err := c.ListUpdatedSince(ctx(t), "o", "r", since, etag)
+	if err != nil || notModified || len(got) != 50 || etag3 == etag {
+		t.Errorf("changed listing: %d items, etag %q, notModified %v, %v", len(got), etag3, notModified, err)
+	}
+
+	sinceQ := since.Format(time.RFC3339)
+	want := []string{"all updated desc  1", "all updated desc  2", "all updated desc " + sinceQ + " 1",
+		"all updated desc " + sinceQ + " 1", "all updated desc " + sinceQ + " 1"}
+	if strings.Join(queries, "\n") != strings.Join(want, "\n") {
+		t.Errorf("queries\n%s\nwant\n%s", strings.Join(queries, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -51,9 +51,9 @@ type Config struct {
 // Client hands out go-github clients for repositories. It is safe for
 // concurrent use.
 type Client struct {
-	base, upload string            // normalised REST and upload base URLs
-	enterprise   bool              // not api.github.com: WithEnterpriseURLs
-	rt           http.RoundTripper // the observed base transport
+	base, upload string    // normalised REST and upload base URLs
+	enterprise   bool      // not api.github.com: WithEnterpriseURLs
+	rt           *observed // the base transport, counting and observing
 	agent        string
 	appID        int64
 	key          *rsa.PrivateKey // nil in token mode
@@ -182,6 +182,13 @@ func (c *Client) newClient(rt http.RoundTripper) *github.Client {
 	}
 	gc.UserAgent = c.agent
 	return gc
+}
+
+// Requests returns how many HTTP requests this client sent to GitHub
+// (token requests included) and how many of them were answered 304 Not
+// Modified, which GitHub does not charge to the rate limit.
+func (c *Client) Requests() (total, notModified int64) {
+	return c.rt.requests.Load(), c.rt.notModified.Load()
 }
 
 // App returns the JWT-authenticated client for /app endpoints, or nil in

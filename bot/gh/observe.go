@@ -3,6 +3,7 @@ package gh
 import (
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +16,8 @@ type observed struct {
 	observe func(method, route string, status int, d time.Duration)
 	agent   string
 	prefix  string // API base path, stripped from routes ("/api/v3/")
+
+	requests, notModified atomic.Int64 // requests sent; of them answered 304
 }
 
 func (o *observed) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -24,11 +27,15 @@ func (o *observed) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := o.next.RoundTrip(r)
+	o.requests.Add(1)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	if status == http.StatusNotModified {
+		o.notModified.Add(1)
+	}
 	if o.observe != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		o.observe(r.Method, Route(r.URL.Path, o.prefix), status, time.Since(start))
 	}
 	return resp, err

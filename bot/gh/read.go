@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/goalbot/goalbot/bot/ref"
@@ -94,3 +96,52 @@ func (c *Client) ListComments(ctx context.Context, r ref.Ref, since time.Time) (
 
 // IsNotFound reports whether err means the thing is gone (404 or 410).
 func IsNotFound(err error) bool { return errors.Is(Classify(err), ErrNotFound) }
+
+// ListUpdatedSince lists a repository's issues and pull requests updated
+// at or after since (all when zero; open and closed, most recently updated
+// first),
+// following every page. With a non-empty etag the first page is read
+// conditionally: when nothing changed GitHub answers 304, free of rate
+// limit, and notModified is true with the same etag. newETag is the first
+// page's, to pass to the next call with the same since. Errors are
+// classified.
+func (c *Client) ListUpdatedSince(ctx context.Context, owner, repo string, since time.Time, etag string) (issues []Issue, newETag string, notModified bool, err error) {
+	r := ref.New(owner, repo, 0) // lower case, renamed repositories followed
+	owner, repo, full := r.Owner, r.Repo, r.FullName()
+	gc, err := c.Repo(ctx, owner, repo)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("list %s issues: %w", full, err)
+	}
+	q := url.Values{"state": {"all"}, "sort": {"updated"}, "direction": {"desc"}, "per_page": {"100"}}
+	if !since.IsZero() {
+		q.Set("since", since.UTC().Format(time.RFC3339))
+	}
+	for page := 1; ; {
+		q.Set("page", strconv.Itoa(page))
+		req, err := gc.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues?%s", owner, repo, q.Encode()), nil)
+		if err != nil {
+			return nil, "", false, fmt.Errorf("list %s issues: %w", full, err)
+		}
+		if page == 1 && etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		var list []*github.Issue
+		resp, err := gc.Do(ctx, req, &list)
+		if page == 1 && isNotModified(resp, err) {
+			return nil, etag, true, nil
+		}
+		if err != nil {
+			return nil, "", false, fmt.Errorf("list %s issues updated since %s (page %d): %w", full, q.Get("since"), page, Classify(err))
+		}
+		if page == 1 {
+			newETag = resp.Header.Get("ETag")
+		}
+		for _, is := range list {
+			issues = append(issues, IssueFrom(ref.New(owner, repo, is.GetNumber()), is))
+		}
+		if resp.NextPage == 0 {
+			return issues, newETag, false, nil
+		}
+		page = resp.NextPage
+	}
+}
