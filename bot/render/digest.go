@@ -1,0 +1,593 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
+)
+
+// DigestView is everything the weekly digest issue shows (DESIGN §8).
+// Goal, Subgoal and Item fields of the lists are copied from GitHub and the
+// goal documents and are escaped when written.
+type DigestView struct {
+	Week      string    // "2024-W36"; from From when empty
+	From, To  time.Time // the week's bounds [From, To); from Week when zero
+	Now       time.Time // when built, for "in N days"; From when zero
+	StaleDays int       // subgoals with no movement for this many days are listed; 0 for none
+	Mention   bool      // write pending reviewers as @login (pinging) instead of plain text
+	Goals     []DigestGoal
+	Ending    []DigestFCP     // FCPs (and MCP waiting periods) ending in the next 7 days after Now
+	Waiting   []DigestWaiting // FCP proposals waiting on reviewers
+	Concerns  []DigestConcern // unresolved concerns
+	Stale     []DigestStale   // subgoals with no movement for StaleDays
+}
+
+// DigestGoal is one goal: its status counts now and its transitions this week.
+type DigestGoal struct {
+	ID, Title     string
+	TrackingIssue ref.Ref               // zero when none
+	Counts        map[status.Status]int // subgoals per status now
+	Changes       []DigestChange        // this week's transitions, oldest first
+}
+
+// DigestChange is one status transition of a subgoal.
+type DigestChange struct {
+	Subgoal  string
+	From, To status.Status // From is "" for a subgoal seen for the first time
+	Detail   string
+	At       time.Time
+	Item     ItemLink // the item that moved it; zero Ref when none
+}
+
+// DigestFCP is an FCP or MCP waiting period that ends soon. Goal is a goal
+// ID of DigestView.Goals (its title is shown), or a title.
+type DigestFCP struct {
+	Goal, Subgoal string
+	Item          ItemLink
+	Kind          string // "FCP" or "MCP"
+	Disposition   string
+	End           time.Time
+}
+
+// DigestWaiting is an FCP proposal not all reviewers have ticked.
+type DigestWaiting struct {
+	Goal, Subgoal       string
+	Item                ItemLink
+	Pending             []string // logins
+	Reviewed, Reviewers int
+}
+
+// DigestConcern is one unresolved concern; URL is the comment that raised it.
+type DigestConcern struct {
+	Goal, Subgoal string
+	Item          ItemLink
+	Name, URL, By string
+}
+
+// DigestStale is a subgoal whose status has not moved since Since.
+type DigestStale struct {
+	Goal, Subgoal string
+	Status        status.Status
+	Since         time.Time
+}
+
+// maxPending is how many pending reviewers one row names; the rest are counted.
+const maxPending = 20
+
+// Digest renders the body of the digest issue of v: the marker line, a
+// summary paragraph, then the sections "What changed this week" (a table
+// per goal), "FCPs ending in the next 7 days", "Waiting on reviewers",
+// "Unresolved concerns", "No movement for N days" and "Tracking issues".
+// An empty section says so in one line. Lists are sorted, so the same view
+// gives the same bytes. Links go through redirect.github.com, which GitHub
+// documents as not creating backlinks, so a weekly issue does not add a
+// "mentioned this" entry to every item it lists. When the body would pass
+// GitHub's 65,536-character limit, the sections share the room and each cut
+// section ends with a note saying how many rows it left out.
+func Digest(v DigestView) string { return digest(v, MaxComment-64) }
+
+// digest is Digest with the size limit (in bytes) as a parameter for tests.
+func digest(v DigestView, limit int) string {
+	v = normalize(v)
+	titles := make(map[string]string, len(v.Goals))
+	for _, g := range v.Goals {
+		titles[g.ID] = goalTitle(g)
+	}
+	goal := func(id string) string {
+		if t, ok := titles[id]; ok {
+			return t
+		}
+		return cell(id, 80)
+	}
+	staleTitle := fmt.Sprintf("No movement for %d days", v.StaleDays)
+	staleEmpty := fmt.Sprintf("No subgoal has gone %d days without a status change.", v.StaleDays)
+	if v.StaleDays <= 0 {
+		staleTitle, staleEmpty = "No movement", "Subgoals without movement are not listed (no number of days is configured)."
+	}
+	sections := []section{
+		changesSection(v),
+		endingSection(v, goal),
+		waitingSection(v, goal),
+		concernsSection(v, goal),
+		staleSection(v, goal, staleTitle, staleEmpty),
+		trackingSection(v),
+	}
+	head := DigestMarker(v.Week) + "\n" + summary(v)
+	return head + layout(sections, limit-len(head))
+}
+
+// normalize fills Week, From, To and Now from each other and returns v with
+// its lists copied and sorted, so rendering neither depends on nor changes
+// the caller's order.
+func normalize(v DigestView) DigestView {
+	if v.Week == "" && !v.From.IsZero() {
+		v.Week = ISOWeek(v.From)
+	}
+	if start, err := ParseISOWeek(v.Week); err == nil && v.From.IsZero() {
+		v.From = start
+	}
+	if v.To.IsZero() && !v.From.IsZero() {
+		v.To = v.From.AddDate(0, 0, 7)
+	}
+	if v.Now.IsZero() {
+		v.Now = v.From
+	}
+	v.Goals = slices.Clone(v.Goals)
+	slices.SortStableFunc(v.Goals, func(a, b DigestGoal) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.ID, b.ID))
+	})
+	for i := range v.Goals {
+		ch := slices.Clone(v.Goals[i].Changes)
+		slices.SortStableFunc(ch, func(a, b DigestChange) int {
+			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Subgoal, b.Subgoal), cmp.Compare(a.Item.Ref.String(), b.Item.Ref.String()))
+		})
+		v.Goals[i].Changes = ch
+	}
+	byPlace := func(g1, s1 string, i1 ref.Ref, g2, s2 string, i2 ref.Ref) int {
+		return cmp.Or(cmp.Compare(g1, g2), cmp.Compare(s1, s2), cmp.Compare(i1.String(), i2.String()))
+	}
+	v.Ending = slices.Clone(v.Ending)
+	slices.SortStableFunc(v.Ending, func(a, b DigestFCP) int {
+		return cmp.Or(a.End.Compare(b.End), byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref))
+	})
+	v.Waiting = slices.Clone(v.Waiting)
+	slices.SortStableFunc(v.Waiting, func(a, b DigestWaiting) int {
+		return byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref)
+	})
+	v.Concerns = slices.Clone(v.Concerns)
+	slices.SortStableFunc(v.Concerns, func(a, b DigestConcern) int {
+		return cmp.Or(byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref), cmp.Compare(a.Name, b.Name))
+	})
+	v.Stale = slices.Clone(v.Stale)
+	slices.SortStableFunc(v.Stale, func(a, b DigestStale) int {
+		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Goal, b.Goal), cmp.Compare(a.Subgoal, b.Subgoal))
+	})
+	return v
+}
+
+// summary is the opening paragraph: the week, the goals and subgoals by
+// status, and how many rows each section has.
+func summary(v DigestView) string {
+	var b strings.Builder
+	b.WriteString("Week " + safeWeek(v.Week))
+	if !v.From.IsZero() {
+		fmt.Fprintf(&b, " (%s to %s, UTC)", date(v.From), date(v.To.Add(-time.Nanosecond)))
+	}
+	total, changes := 0, 0
+	counts := map[status.Status]int{}
+	for _, g := range v.Goals {
+		for s, n := range g.Counts {
+			counts[s] += n
+			total += n
+		}
+		changes += len(g.Changes)
+	}
+	fmt.Fprintf(&b, ": %s with %s", status.Plural(len(v.Goals), "goal", "goals"), status.Plural(total, "subgoal", "subgoals"))
+	if c := countText(counts); c != "" {
+		b.WriteString(" (" + c + ")")
+	}
+	parts := []string{
+		status.Plural(changes, "status change", "status changes"),
+		status.Plural(len(v.Ending), "FCP", "FCPs") + " ending in the next 7 days",
+		status.Plural(len(v.Waiting), "proposal", "proposals") + " waiting on reviewers",
+		status.Plural(len(v.Concerns), "unresolved concern", "unresolved concerns"),
+	}
+	if v.StaleDays > 0 {
+		parts = append(parts, status.Plural(len(v.Stale), "subgoal", "subgoals")+fmt.Sprintf(" with no movement for %d days", v.StaleDays))
+	}
+	b.WriteString(". This week: " + strings.Join(parts, ", ") + ".\n")
+	return b.String()
+}
+
+// countText renders subgoal counts in progress order ("2 in-fcp,
+// 1 complete"), statuses unknown to the status package last, zeros left out.
+func countText(counts map[status.Status]int) string {
+	var parts []string
+	for _, s := range status.All() {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+Escape(string(s)))
+		}
+	}
+	var odd []string
+	for s, n := range counts {
+		if !s.Valid() && n > 0 {
+			odd = append(odd, strconv.Itoa(n)+" "+cell(string(s), 40))
+		}
+	}
+	slices.Sort(odd)
+	return strings.Join(append(parts, odd...), ", ")
+}
+
+// section is one "###" part of the digest: rows that may be cut, with a
+// header written before the first row and a line for when there are none.
+type section struct {
+	title  string
+	header string   // table head, written when at least one row is shown
+	rows   []string // each ends in "\n"
+	empty  string   // written instead when there are no rows
+	noun   string   // plural noun for the truncation note
+}
+
+// layout writes sections within limit bytes. When all rows do not fit,
+// the room left after the fixed text is shared max-min fairly: a section
+// needing less than an equal share keeps all its rows and the rest is
+// shared among the others, so one long list cannot crowd out the others.
+func layout(secs []section, limit int) string {
+	const noteRoom = 120 // the truncation note is shorter than this
+	fixed := 0
+	need := make([]int, len(secs))
+	for i, s := range secs {
+		fixed += len(s.title) + len(s.header) + len(s.empty) + noteRoom + 8
+		for _, r := range s.rows {
+			need[i] += len(r)
+		}
+	}
+	alloc := share(need, limit-fixed)
+	var b strings.Builder
+	b.Grow(min(limit, fixed+sum(need)))
+	for i, s := range secs {
+		b.WriteString("\n### " + s.title + "\n\n")
+		if len(s.rows) == 0 {
+			b.WriteString(s.empty + "\n")
+			continue
+		}
+		used, shown := 0, 0
+		for _, r := range s.rows {
+			if used+len(r) > alloc[i] {
+				break
+			}
+			used += len(r)
+			shown++
+		}
+		if shown > 0 {
+			b.WriteString(s.header)
+		}
+		for _, r := range s.rows[:shown] {
+			b.WriteString(r)
+		}
+		if left := len(s.rows) - shown; left > 0 {
+			if shown > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "_%d more %s not shown: GitHub limits an issue body to %d characters._\n", left, s.noun, MaxComment)
+		}
+	}
+	return b.String()
+}
+
+// share splits room among needs max-min fairly: needs are met smallest
+// first while each fits an equal share of what is left; the rest share
+// equally.
+func share(need []int, room int) []int {
+	alloc := make([]int, len(need))
+	order := make([]int, len(need))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(need[a], need[b]) })
+	for k, i := range order {
+		fair := max(room, 0) / (len(order) - k)
+		alloc[i] = min(need[i], fair)
+		room -= alloc[i]
+	}
+	return alloc
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// changesSection lists this week's transitions, one table per goal under a
+// heading linking the goal's tracking issue. The heading and table head
+// travel with the goal's first row, so a cut never leaves a bare heading.
+func changesSection(v DigestView) section {
+	s := section{title: "What changed this week", empty: "No subgoal changed status this week.", noun: "status changes"}
+	for _, g := range v.Goals {
+		for i, c := range g.Changes {
+			var b strings.Builder
+			if i == 0 {
+				if len(s.rows) > 0 {
+					b.WriteString("\n")
+				}
+				b.WriteString("#### " + goalHeading(g) + "\n\n")
+				b.WriteString("| Date | Subgoal | Change | Detail | Item |\n| --- | --- | --- | --- | --- |\n")
+			}
+			from := "new"
+			if c.From != "" {
+				from = cell(string(c.From), 40)
+			}
+			to := cell(string(c.To), 40)
+			if to == "—" {
+				to = Escape(string(status.NotStarted))
+			}
+			b.WriteString(digestRow(dateOr(c.At), subgoal(c.Subgoal), from+" → **"+to+"**", cell(c.Detail, maxDetail), item(c.Item)))
+			s.rows = append(s.rows, b.String())
+		}
+	}
+	return s
+}
+
+// endingSection lists FCPs and MCP waiting periods by end date.
+func endingSection(v DigestView, goal func(string) string) section {
+	s := section{
+		title:  "FCPs ending in the next 7 days",
+		header: "| Ends | Item | Kind | Disposition | Goal | Subgoal |\n| --- | --- | --- | --- | --- | --- |\n",
+		empty:  "No FCP ends in the next 7 days.", noun: "FCPs",
+	}
+	for _, e := range v.Ending {
+		kind := strings.TrimSpace(e.Kind)
+		if kind == "" {
+			kind = "FCP"
+		}
+		ends := "—"
+		if !e.End.IsZero() {
+			ends = date(e.End) + " (" + until(v.Now, e.End) + ")"
+		}
+		s.rows = append(s.rows, digestRow(ends, item(e.Item), cell(kind, 10), cell(e.Disposition, 40), goal(e.Goal), subgoal(e.Subgoal)))
+	}
+	return s
+}
+
+// waitingSection lists FCP proposals with the reviewers still to tick.
+// Logins are inline code, which pings nobody, unless v.Mention asks for
+// @login.
+func waitingSection(v DigestView, goal func(string) string) section {
+	s := section{
+		title:  "Waiting on reviewers",
+		header: "| Item | Reviewed | Pending | Goal | Subgoal |\n| --- | --- | --- | --- | --- |\n",
+		empty:  "No FCP proposal is waiting on reviewers.", noun: "proposals",
+	}
+	for _, w := range v.Waiting {
+		logins := make([]string, 0, len(w.Pending))
+		for _, p := range w.Pending {
+			if l := Login(p); l != "" {
+				logins = append(logins, l)
+			}
+		}
+		slices.Sort(logins)
+		logins = slices.Compact(logins)
+		shown := logins[:min(len(logins), maxPending)]
+		names := make([]string, len(shown))
+		for i, l := range shown {
+			if v.Mention {
+				names[i] = "@" + strings.Trim(l, "`")
+			} else {
+				names[i] = l
+			}
+		}
+		pending := strings.Join(names, ", ")
+		if left := len(logins) - len(shown); left > 0 {
+			pending += fmt.Sprintf(" and %d more", left)
+		}
+		if pending == "" {
+			pending = "—"
+		}
+		s.rows = append(s.rows, digestRow(item(w.Item), fmt.Sprintf("%d/%d", w.Reviewed, w.Reviewers), pending, goal(w.Goal), subgoal(w.Subgoal)))
+	}
+	return s
+}
+
+// concernsSection lists unresolved concerns, each linking the comment that
+// raised it when that is a github.com address.
+func concernsSection(v DigestView, goal func(string) string) section {
+	s := section{
+		title:  "Unresolved concerns",
+		header: "| Concern | Raised by | Item | Goal | Subgoal |\n| --- | --- | --- | --- | --- |\n",
+		empty:  "No unresolved concerns.", noun: "concerns",
+	}
+	for _, c := range v.Concerns {
+		name := cell(c.Name, maxItemText)
+		if u, ok := redirectURL(c.URL); ok {
+			name = "[" + name + "](" + u + ")"
+		}
+		by := Login(c.By)
+		if by == "" {
+			by = "—"
+		}
+		s.rows = append(s.rows, digestRow(name, by, item(c.Item), goal(c.Goal), subgoal(c.Subgoal)))
+	}
+	return s
+}
+
+// staleSection lists subgoals whose status has not moved, oldest first.
+func staleSection(v DigestView, goal func(string) string, title, empty string) section {
+	s := section{
+		title:  title,
+		header: "| Subgoal | Goal | Status | Since |\n| --- | --- | --- | --- |\n",
+		empty:  empty, noun: "subgoals",
+	}
+	if v.StaleDays <= 0 {
+		return s
+	}
+	for _, st := range v.Stale {
+		since := "—"
+		if !st.Since.IsZero() {
+			since = fmt.Sprintf("%s (%s)", date(st.Since), status.Plural(int(v.Now.Sub(st.Since)/(24*time.Hour)), "day", "days"))
+		}
+		stat := cell(string(st.Status), 40)
+		if stat == "—" {
+			stat = Escape(string(status.NotStarted))
+		}
+		s.rows = append(s.rows, digestRow(subgoal(st.Subgoal), goal(st.Goal), stat, since))
+	}
+	return s
+}
+
+// trackingSection links every goal's tracking issue with its counts.
+func trackingSection(v DigestView) section {
+	s := section{
+		title:  "Tracking issues",
+		header: "| Goal | Tracking issue | Subgoals |\n| --- | --- | --- |\n",
+		empty:  "No goals are tracked.", noun: "goals",
+	}
+	for _, g := range v.Goals {
+		issue := "—"
+		if !g.TrackingIssue.IsZero() {
+			issue = link(g.TrackingIssue, false)
+		}
+		counts := countText(g.Counts)
+		if counts == "" {
+			counts = "—"
+		}
+		s.rows = append(s.rows, digestRow(goalTitle(g), issue, counts))
+	}
+	return s
+}
+
+// digestRow joins cells, already escaped, into "| a | b |\n".
+func digestRow(cells ...string) string {
+	return "| " + strings.Join(cells, " | ") + " |\n"
+}
+
+// cell escapes raw text for a table cell, clipped to n runes; "" is "—".
+func cell(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "—"
+	}
+	return text(s, n)
+}
+
+// text is Escape of s clipped to n runes, with a zero-width space after
+// every "#" before a digit: GitHub turns "#123" and "owner/repo#123" into
+// references, and a reference in a new issue adds a "mentioned this" entry
+// to the referenced one every week. Escape's own entities ("&#8203;") are
+// left alone; "&" from s is already "&amp;".
+func text(s string, n int) string {
+	e := Escape(clip(s, n))
+	if !strings.Contains(e, "#") {
+		return e
+	}
+	var b strings.Builder
+	for i := 0; i < len(e); i++ {
+		b.WriteByte(e[i])
+		if e[i] == '#' && i+1 < len(e) && e[i+1] >= '0' && e[i+1] <= '9' && (i == 0 || e[i-1] != '&') {
+			b.WriteString(zwsp)
+		}
+	}
+	return b.String()
+}
+
+func subgoal(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(untitled)"
+	}
+	return cell(s, maxTitle)
+}
+
+// goalTitle is the escaped title of g, or its ID when it has none.
+func goalTitle(g DigestGoal) string {
+	t := strings.TrimSpace(g.Title)
+	if t == "" {
+		t = "Goal " + SafeID(g.ID)
+	}
+	return text(t, maxTitle)
+}
+
+// goalHeading is the goal title, linked to its tracking issue when it has one.
+func goalHeading(g DigestGoal) string {
+	if g.TrackingIssue.IsZero() {
+		return goalTitle(g)
+	}
+	r := g.TrackingIssue
+	return "[" + goalTitle(g) + "](" + redirectBase + safeName(r.Owner) + "/" + safeName(r.Repo) + "/issues/" +
+		strconv.Itoa(r.Number) + ") (" + link(r, false) + ")"
+}
+
+// item renders an item link with its title, or "—" for none.
+func item(it ItemLink) string {
+	if it.Ref.IsZero() {
+		return "—"
+	}
+	s := link(it.Ref, it.IsPull)
+	if t := strings.TrimSpace(it.Title); t != "" {
+		s += " " + text(t, 80)
+	}
+	return s
+}
+
+// redirectBase is the host GitHub documents for links that create no
+// backlink on the linked issue.
+const redirectBase = "https://redirect.github.com/"
+
+// link renders "[owner/repo#N](https://redirect.github.com/owner/repo/pull/N)".
+func link(r ref.Ref, pull bool) string {
+	kind := "issues"
+	if pull {
+		kind = "pull"
+	}
+	owner, repo, n := safeName(r.Owner), safeName(r.Repo), strconv.Itoa(r.Number)
+	return "[" + Escape(owner+"/"+repo) + "#" + n + "](" + redirectBase + owner + "/" + repo + "/" + kind + "/" + n + ")"
+}
+
+// redirectURL rewrites a github.com address to redirect.github.com and
+// reports whether u was one made only of characters that cannot end the
+// link or break a table cell.
+func redirectURL(u string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(u), "https://github.com/")
+	if !ok {
+		rest, ok = strings.CutPrefix(strings.TrimSpace(u), redirectBase)
+	}
+	if !ok || rest == "" || len(rest) > 500 {
+		return "", false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/#%=?&:+", c) >= 0) {
+			return "", false
+		}
+	}
+	return redirectBase + rest, true
+}
+
+// until says when end comes, seen from now: "in 3 days", "in under a day",
+// or "ended" when it has passed.
+func until(now, end time.Time) string {
+	d := end.Sub(now)
+	switch {
+	case d <= 0:
+		return "ended"
+	case d < 24*time.Hour:
+		return "in under a day"
+	}
+	return "in " + status.Plural(int(d/(24*time.Hour)), "day", "days")
+}
+
+func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+func dateOr(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return date(t)
+}
