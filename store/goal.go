@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/ref"
@@ -191,4 +192,29 @@ func (db *DB) RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, 
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// LockGoal serialises work on one goal (recomputing its statuses) across
+// workers and replicas until unlock is called: a PostgreSQL advisory lock
+// on a connection of its own, or a mutex in this process for SQLite, whose
+// single writer is one process anyway.
+func (db *DB) LockGoal(ctx context.Context, goal string) (unlock func(), err error) {
+	if db.dialect != Postgres {
+		v, _ := db.goalLocks.LoadOrStore(goal, &sync.Mutex{})
+		mu := v.(*sync.Mutex)
+		mu.Lock()
+		return mu.Unlock, nil
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock goal %s: %w", goal, err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, "goal:"+goal); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("lock goal %s: %w", goal, err)
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, "goal:"+goal)
+		conn.Close()
+	}, nil
 }

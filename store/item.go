@@ -81,19 +81,67 @@ func (db *DB) Items(ctx context.Context) ([]bot.Item, error) {
 
 // SaveItem inserts or replaces an item.
 func (db *DB) SaveItem(ctx context.Context, it bot.Item) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.saveItem(ctx, tx, it) })
+}
+
+func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
 	labels, err := json.Marshal(append([]string{}, it.Labels...))
 	if err != nil {
 		return err
 	}
-	_, err = db.exec(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, title = excluded.title, state = excluded.state,
 		is_pull = excluded.is_pull, labels = excluded.labels, author = excluded.author,
 		updated_at = excluded.updated_at, etag = excluded.etag, fcp = excluded.fcp, mcp = excluded.mcp,
-		gone = excluded.gone, fetched_at = excluded.fetched_at`,
+		gone = excluded.gone, fetched_at = excluded.fetched_at`),
 		it.Ref.String(), it.Kind, it.Title, it.State, it.IsPull, string(labels), it.Author, nullTime(it.UpdatedAt),
 		it.ETag, nullJSON(it.FCP), nullJSON(it.MCP), it.Gone, nullTime(it.FetchedAt))
 	if err != nil {
 		return fmt.Errorf("save item %s: %w", it.Ref, err)
 	}
 	return nil
+}
+
+// UpdateItem reads, changes and writes one item under a row lock, so that
+// concurrent deliveries about the same item (several workers, several
+// replicas) never lose each other's changes. fn gets the stored item (or
+// a zero one with exists=false) and says whether to save it.
+func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (saved bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		// A placeholder row gives concurrent first writers a row to lock;
+		// it disappears with the transaction unless fn saves.
+		res, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO items (ref, kind) VALUES (?, '') ON CONFLICT (ref) DO NOTHING`), r.String())
+		if err != nil {
+			return err
+		}
+		placeholder, _ := res.RowsAffected()
+		lock := ""
+		if db.dialect == Postgres {
+			lock = " FOR UPDATE"
+		}
+		it, err := scanItem(tx.QueryRowContext(ctx, db.rebind(`SELECT `+itemColumns+` FROM items WHERE ref = ?`+lock), r.String()))
+		if err != nil {
+			return err
+		}
+		exists := placeholder == 0
+		if !exists {
+			it = bot.Item{Ref: r}
+		}
+		save, err := fn(&it, exists)
+		if err != nil {
+			return err
+		}
+		if !save {
+			if placeholder > 0 {
+				_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
+			}
+			return err
+		}
+		saved = true
+		return db.saveItem(ctx, tx, it)
+	})
+	if err != nil {
+		return false, fmt.Errorf("update item %s: %w", r, err)
+	}
+	return saved, nil
 }

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -54,6 +55,8 @@ type DB struct {
 	dialect Dialect
 	dsn     string // driver DSN; never logged (it may hold a password)
 	queue   *river.Client[*sql.Tx]
+
+	goalLocks sync.Map // goal id → *sync.Mutex (SQLite)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

@@ -2,10 +2,6 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,42 +31,8 @@ func OpenSQLite(t *testing.T) *store.DB {
 // OpenPostgres opens a migrated store in a fresh schema of the test database.
 func OpenPostgres(t *testing.T) *store.DB {
 	t.Helper()
-	u := PostgresSchemaURL(t)
+	u := storetest.PostgresURL(t)
 	return openMigrated(t, u)
-}
-
-// PostgresSchemaURL creates a schema of its own for t in the database of
-// GOALBOT_TEST_POSTGRES_URL, drops it at cleanup, and returns a URL whose
-// search_path selects it.
-func PostgresSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("GOALBOT_TEST_POSTGRES_URL")
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err == nil {
-			admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-			admin.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func openMigrated(t *testing.T, u string) *store.DB {

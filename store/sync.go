@@ -45,7 +45,6 @@ func (db *DB) HasDelivery(ctx context.Context, id string) (bool, error) {
 	return n > 0, nil
 }
 
-
 // ClaimDigest makes sure the week has a digest record and reports it. The
 // week is the primary key, so on any number of replicas exactly one record
 // exists; claimed is true for the caller that created it, or that took

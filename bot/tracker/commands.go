@@ -239,14 +239,13 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 	}
 	// Record what the payload shows now; a full read (comments, FCP
 	// history) follows as a job.
-	s, ok, err := t.tracked(ctx, item)
-	if err != nil || !ok {
-		return err
-	}
-	s.merge(tr.item)
-	s.fcp = s.fcp.ApplyLabels(tr.item.labels, tr.item.updatedAt)
-	s.mcp = s.mcp.ApplyLabels(tr.item.labels, tr.item.updatedAt)
-	if err := t.saveAndRecompute(ctx, s, cause{Item: item}); err != nil {
+	sn := tr.item
+	if err := t.updateItem(ctx, item, cause{Item: item}, func(s *itemState) error {
+		s.merge(sn)
+		s.fcp = s.fcp.ApplyLabels(sn.labels, sn.updatedAt)
+		s.mcp = s.mcp.ApplyLabels(sn.labels, sn.updatedAt)
+		return nil
+	}); err != nil {
 		return err
 	}
 	return t.enqueue(ctx, RefreshItem{Item: item.String()})
@@ -299,11 +298,12 @@ func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 		return err
 	}
 	if len(goals) == 0 {
-		if _, ok, err := t.tracked(ctx, tr.item.ref); err != nil || !ok {
-			if err == nil {
-				err = bot.Errorf(bot.ENOTFOUND, "%s is not tracked by any goal; link it first with `/goal track <tracking-issue> <subgoal>`", tr.item.ref)
-			}
+		links, err := t.store.LinksToItem(ctx, tr.item.ref)
+		if err != nil {
 			return err
+		}
+		if len(links) == 0 {
+			return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by any goal; link it first with `/goal track <tracking-issue> <subgoal>`", tr.item.ref)
 		}
 		return t.enqueue(ctx, RefreshItem{Item: tr.item.ref.String()})
 	}

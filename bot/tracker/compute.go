@@ -45,6 +45,13 @@ type cause struct {
 // stores them with the transitions, and asks for a render of the living
 // comment when anything shown changed.
 func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
+	// One recomputation per goal at a time, so a slower one can never
+	// store statuses older than a faster one read.
+	unlock, err := t.store.LockGoal(ctx, goalID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	g, err := t.store.Goal(ctx, goalID)
 	if err != nil {
 		return err

@@ -132,23 +132,49 @@ func pullSnapshot(pr *github.PullRequest, repo *github.Repository) snapshot {
 	return s
 }
 
-// tracked loads the stored item behind r, or a new one when some subgoal
-// links r; ok is false when goalbot does not follow r.
-func (t *Tracker) tracked(ctx context.Context, r ref.Ref) (s itemState, ok bool, err error) {
-	it, err := t.store.Item(ctx, r)
-	if err == nil {
-		s, err = decodeItem(it)
-		return s, err == nil, err
-	}
-	if bot.ErrorCode(err) != bot.ENOTFOUND {
-		return s, false, err
-	}
+// updateItem applies change to the item behind r under the store's row
+// lock, then recomputes every goal linked to it. Items goalbot does not
+// follow (not stored, not linked) are left alone. The links are read
+// before the lock: no store call may run inside it (SQLite has one
+// connection).
+func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *itemState) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
-	if err != nil || len(links) == 0 {
-		return s, false, err
+	if err != nil {
+		return err
 	}
-	s, err = decodeItem(bot.Item{Ref: r})
-	return s, true, err
+	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
+		if !exists && len(links) == 0 {
+			return false, nil
+		}
+		s, err := decodeItem(*it)
+		if err != nil {
+			return false, err
+		}
+		if err := change(&s); err != nil {
+			return false, err
+		}
+		*it, err = s.encode()
+		return err == nil, err
+	})
+	if err != nil || !saved {
+		return err
+	}
+	return t.recomputeLinked(ctx, links, c)
+}
+
+// recomputeLinked recomputes each goal named in links once.
+func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause) error {
+	done := map[string]bool{}
+	for _, l := range links {
+		if done[l.Goal] {
+			continue
+		}
+		done[l.Goal] = true
+		if err := t.Recompute(ctx, l.Goal, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // merge applies a snapshot's base fields when it is not older than what the
@@ -188,22 +214,20 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	default:
 		return nil
 	}
-	s, ok, err := t.tracked(ctx, sn.ref)
-	if err != nil || !ok {
-		return err
-	}
-	newer := s.merge(sn)
-	switch {
-	case (action == "labeled" || action == "unlabeled") && label != nil:
-		s.apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.updatedAt))
-	case newer:
-		s.fcp = s.fcp.ApplyLabels(sn.labels, sn.updatedAt)
-		s.mcp = s.mcp.ApplyLabels(sn.labels, sn.updatedAt)
-	}
-	if action == "closed" || action == "reopened" {
-		s.apply(fcp.NewClosedEvent(action == "closed", sn.updatedAt))
-	}
-	return t.saveAndRecompute(ctx, s, cause{DeliveryID: d.ID, Item: sn.ref})
+	return t.updateItem(ctx, sn.ref, cause{DeliveryID: d.ID, Item: sn.ref}, func(s *itemState) error {
+		newer := s.merge(sn)
+		switch {
+		case (action == "labeled" || action == "unlabeled") && label != nil:
+			s.apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.updatedAt))
+		case newer:
+			s.fcp = s.fcp.ApplyLabels(sn.labels, sn.updatedAt)
+			s.mcp = s.mcp.ApplyLabels(sn.labels, sn.updatedAt)
+		}
+		if action == "closed" || action == "reopened" {
+			s.apply(fcp.NewClosedEvent(action == "closed", sn.updatedAt))
+		}
+		return nil
+	})
 }
 
 // handleComment feeds rfcbot's and triagebot's comments (created or
@@ -224,18 +248,17 @@ func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
 		return nil // our own comment
 	}
 	sn := issueSnapshot(e.Issue, e.Repo)
-	s, ok, err := t.tracked(ctx, sn.ref)
-	if err != nil || !ok {
-		return err
-	}
-	s.merge(sn)
 	c := e.Comment
-	if pe, ok := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
+	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
 		URL: c.GetHTMLURL(), CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC(),
-		Edited: e.GetAction() == "edited"}); ok {
-		s.apply(pe)
-	}
-	return t.saveAndRecompute(ctx, s, cause{DeliveryID: d.ID, Item: sn.ref})
+		Edited: e.GetAction() == "edited"})
+	return t.updateItem(ctx, sn.ref, cause{DeliveryID: d.ID, Item: sn.ref}, func(s *itemState) error {
+		s.merge(sn)
+		if isBot {
+			s.apply(pe)
+		}
+		return nil
+	})
 }
 
 func (t *Tracker) parser() fcp.Parser {
@@ -244,32 +267,6 @@ func (t *Tracker) parser() fcp.Parser {
 		p.Authors = t.cfg.GitHub.RFCBotLogins
 	}
 	return p
-}
-
-// saveAndRecompute stores an item and recomputes every goal linked to it.
-func (t *Tracker) saveAndRecompute(ctx context.Context, s itemState, c cause) error {
-	it, err := s.encode()
-	if err != nil {
-		return err
-	}
-	if err := t.store.SaveItem(ctx, it); err != nil {
-		return err
-	}
-	links, err := t.store.LinksToItem(ctx, it.Ref)
-	if err != nil {
-		return err
-	}
-	done := map[string]bool{}
-	for _, l := range links {
-		if done[l.Goal] {
-			continue
-		}
-		done[l.Goal] = true
-		if err := t.Recompute(ctx, l.Goal, c); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // refreshWorker runs RefreshItem jobs.
@@ -299,11 +296,13 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	if err != nil {
 		if errors.Is(gh.Classify(err), gh.ErrNotFound) {
 			log.Warn().Msg("item is gone (404/410); no longer read")
-			prev.Ref, prev.Gone, prev.FetchedAt = r, true, t.now()
-			if prev.Kind == "" {
-				prev.Kind = kindOf(r, false, nil)
-			}
-			return t.saveAndRecompute(ctx, itemState{Item: prev}, cause{Item: r})
+			return t.updateItem(ctx, r, cause{Item: r}, func(s *itemState) error {
+				s.Gone, s.FetchedAt = true, t.now()
+				if s.Kind == "" {
+					s.Kind = kindOf(r, false, nil)
+				}
+				return nil
+			})
 		}
 		return err
 	}
@@ -314,24 +313,26 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	if err != nil {
 		return err
 	}
-	s, _ := decodeItem(bot.Item{Ref: r})
-	s.merge(snapshot{ref: r, title: iss.Title, state: iss.State, isPull: iss.IsPull, labels: iss.Labels,
-		author: iss.Author, updatedAt: iss.UpdatedAt})
-	s.ETag, s.FetchedAt = iss.ETag, t.now()
-	// Rebuild from history: comments in order, then the labels as they are
-	// now (newest), then the open/closed state.
 	p := t.parser()
-	for _, c := range comments {
-		if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
-			CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
-			s.apply(e)
+	return t.updateItem(ctx, r, cause{Item: r}, func(s *itemState) error {
+		// Rebuild from history: comments in order, then the labels as they
+		// are now (newest), then the open/closed state.
+		*s, _ = decodeItem(bot.Item{Ref: r})
+		s.merge(snapshot{ref: r, title: iss.Title, state: iss.State, isPull: iss.IsPull, labels: iss.Labels,
+			author: iss.Author, updatedAt: iss.UpdatedAt})
+		s.ETag, s.FetchedAt = iss.ETag, t.now()
+		for _, c := range comments {
+			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
+				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
+				s.apply(e)
+			}
 		}
-	}
-	s.fcp = s.fcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
-	s.mcp = s.mcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
-	if iss.State != bot.StateOpen {
-		s.apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
-	}
-	log.Info().Str("state", s.State).Str("fcp", string(s.fcp.Phase)).Str("mcp", string(s.mcp.Phase)).Msg("item read from GitHub")
-	return t.saveAndRecompute(ctx, s, cause{Item: r})
+		s.fcp = s.fcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
+		s.mcp = s.mcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
+		if iss.State != bot.StateOpen {
+			s.apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
+		}
+		log.Info().Str("state", s.State).Str("fcp", string(s.fcp.Phase)).Str("mcp", string(s.mcp.Phase)).Msg("item read from GitHub")
+		return nil
+	})
 }

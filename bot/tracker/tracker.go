@@ -32,7 +32,8 @@ type Store interface {
 	RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, error)
 	Item(ctx context.Context, r ref.Ref) (bot.Item, error)
 	Items(ctx context.Context) ([]bot.Item, error)
-	SaveItem(ctx context.Context, it bot.Item) error
+	UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (bool, error)) (bool, error)
+	LockGoal(ctx context.Context, goal string) (unlock func(), err error)
 	Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error)
 	ReplaceStatuses(ctx context.Context, goal string, statuses []bot.SubgoalStatus, transitions []bot.Transition) error
 	LeaseStatusComment(ctx context.Context, goal string, issue ref.Ref, owner string, ttl time.Duration) (bot.StatusComment, bool, error)

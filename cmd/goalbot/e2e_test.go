@@ -17,6 +17,7 @@ import (
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/sandbox"
 	"github.com/goalbot/goalbot/bot/webhook"
+	"github.com/goalbot/goalbot/store/storetest"
 )
 
 // logBuffer collects goalbot's logs; a failing test prints them.
@@ -201,8 +202,16 @@ func sendBoundStatus(t *testing.T, e *demoEnv) string {
 	return ""
 }
 
-func TestDemoTimeline(t *testing.T) {
-	e := newEnv(t, demoOptions{})
+func TestDemoTimeline(t *testing.T) { runTimeline(t, demoOptions{}) }
+
+func TestDemoTimelinePostgres(t *testing.T) {
+	runTimeline(t, demoOptions{DatabaseURL: storetest.PostgresURL(t)})
+}
+
+// runTimeline plays the demo timeline and checks the send-bound subgoal's
+// status after each step, and that no step writes an unchanged comment.
+func runTimeline(t *testing.T, o demoOptions) {
+	e := newEnv(t, o)
 	loadGoal(t, e)
 	play := &demo.Play{SB: e.SB}
 	var seen []string

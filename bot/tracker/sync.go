@@ -1,0 +1,280 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/google/go-github/v62/github"
+	"github.com/riverqueue/river"
+)
+
+// Syncer is the GitHub access reconciliation needs beyond GitHub.
+type Syncer interface {
+	ListUpdatedSince(ctx context.Context, owner, repo string, since time.Time, etag string) ([]gh.Issue, string, bool, error)
+	App() *github.Client
+}
+
+// SyncStore is the persistence reconciliation needs beyond Store.
+type SyncStore interface {
+	SyncState(ctx context.Context, repo string) (time.Time, string, error)
+	SetSyncState(ctx context.Context, repo string, since time.Time, etag string) error
+	HasDelivery(ctx context.Context, id string) (bool, error)
+}
+
+// SyncReport says what one reconciliation did.
+type SyncReport struct {
+	Repos   int // repositories looked at
+	Items   int // tracked items
+	Checked int // items read one by one
+	Changed int // items whose read found a change
+	Listed  int // repository listings that found changes (200)
+	Cached  int // repository listings answered 304
+}
+
+// Progress is told about each item as reconciliation goes.
+type Progress func(done, total int, item string)
+
+// Sync reconciles every tracked item (of one goal when goal is not "")
+// with GitHub, so that the effect of a webhook GitHub never delivered
+// appears within one run. Per repository it lists what was updated since
+// the last run — one conditional request covers every item, and a 304
+// costs no rate limit — and reads only the items that moved. A repository
+// never listed before has its items read one by one (conditionally), then
+// gets its first watermark.
+func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (SyncReport, error) {
+	var rep SyncReport
+	sy, ok1 := t.gh.(Syncer)
+	st, ok2 := t.store.(SyncStore)
+	if !ok1 || !ok2 {
+		return rep, errors.New("sync: the GitHub client or store cannot reconcile")
+	}
+	items, err := t.trackedRefs(ctx, goal)
+	if err != nil {
+		return rep, err
+	}
+	byRepo := map[string][]ref.Ref{}
+	var repos []string
+	for _, r := range items {
+		if _, ok := byRepo[r.FullName()]; !ok {
+			repos = append(repos, r.FullName())
+		}
+		byRepo[r.FullName()] = append(byRepo[r.FullName()], r)
+	}
+	sort.Strings(repos)
+	rep.Repos, rep.Items = len(repos), len(items)
+	done := 0
+	step := func(r ref.Ref) {
+		done++
+		if progress != nil {
+			progress(done, len(items), r.String())
+		}
+	}
+	var errs []error
+	for _, repo := range repos {
+		refs := byRepo[repo]
+		owner, name := refs[0].Owner, refs[0].Repo
+		since, etag, err := st.SyncState(ctx, repo)
+		if err != nil {
+			return rep, err
+		}
+		start := t.now().Add(-time.Minute) // GitHub's clock may run a little behind
+		if since.IsZero() {
+			for _, r := range refs {
+				changed, err := t.refreshIfChanged(ctx, r)
+				rep.Checked++
+				if changed {
+					rep.Changed++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+				step(r)
+			}
+			// The first listing sets the watermark and the ETag the next
+			// run revalidates.
+			_, etag, _, err := sy.ListUpdatedSince(ctx, owner, name, start, "")
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if err := st.SetSyncState(ctx, repo, start, etag); err != nil {
+				return rep, err
+			}
+			continue
+		}
+		list, newETag, notModified, err := sy.ListUpdatedSince(ctx, owner, name, since, etag)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if notModified {
+			rep.Cached++
+			for _, r := range refs {
+				step(r)
+			}
+			continue
+		}
+		rep.Listed++
+		moved := map[ref.Ref]time.Time{}
+		for _, is := range list {
+			moved[is.Repo] = is.UpdatedAt
+		}
+		for _, r := range refs {
+			at, ok := moved[r]
+			if it, err := t.store.Item(ctx, r); ok && (err != nil || at.After(it.UpdatedAt) || it.FetchedAt.IsZero()) {
+				rep.Checked++
+				changed, err := t.refreshIfChanged(ctx, r)
+				if changed {
+					rep.Changed++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}
+			step(r)
+		}
+		if err := st.SetSyncState(ctx, repo, since, newETag); err != nil {
+			return rep, err
+		}
+	}
+	return rep, errors.Join(errs...)
+}
+
+// refreshIfChanged re-reads an item and reports whether its stored state
+// changed.
+func (t *Tracker) refreshIfChanged(ctx context.Context, r ref.Ref) (bool, error) {
+	before, _ := t.store.Item(ctx, r)
+	if err := t.Refresh(ctx, r); err != nil {
+		return false, err
+	}
+	after, err := t.store.Item(ctx, r)
+	if err != nil {
+		return false, err
+	}
+	return !after.UpdatedAt.Equal(before.UpdatedAt) || after.State != before.State ||
+		string(after.FCP) != string(before.FCP) || string(after.MCP) != string(before.MCP) || after.Gone != before.Gone, nil
+}
+
+// trackedRefs lists the items linked to any goal (or to one), sorted.
+func (t *Tracker) trackedRefs(ctx context.Context, goal string) ([]ref.Ref, error) {
+	goals, err := t.store.Goals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[ref.Ref]bool{}
+	var out []ref.Ref
+	found := false
+	for _, g := range goals {
+		if goal != "" && g.ID != goal && !hasSuffixID(g.ID, goal) {
+			continue
+		}
+		found = true
+		links, err := t.store.Links(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if !seen[l.Item] {
+				seen[l.Item] = true
+				out = append(out, l.Item)
+			}
+		}
+	}
+	if goal != "" && !found {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no goal %q", goal)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out, nil
+}
+
+func hasSuffixID(id, short string) bool {
+	return len(id) > len(short) && id[len(id)-len(short)-1:] == "/"+short
+}
+
+// maxRedeliveries bounds one recovery run.
+const maxRedeliveries = 50
+
+// RecoverDeliveries asks GitHub to redeliver the App's recent webhook
+// deliveries that failed and that goalbot never stored (GitHub does not
+// retry on its own). It returns how many it asked for. Token installs have
+// no App to ask and are skipped.
+func (t *Tracker) RecoverDeliveries(ctx context.Context) (int, error) {
+	sy, ok1 := t.gh.(Syncer)
+	st, ok2 := t.store.(SyncStore)
+	if !ok1 || !ok2 || sy.App() == nil {
+		return 0, nil
+	}
+	app := sy.App()
+	cutoff := t.now().Add(-72 * time.Hour) // github.com keeps three days
+	opt := &github.ListCursorOptions{PerPage: 100}
+	asked := 0
+	for pages := 0; pages < 10; pages++ {
+		list, resp, err := app.Apps.ListHookDeliveries(ctx, opt)
+		if err != nil {
+			return asked, fmt.Errorf("list webhook deliveries: %w", gh.Classify(err))
+		}
+		old := false
+		for _, d := range list {
+			if d.GetDeliveredAt().Time.Before(cutoff) {
+				old = true
+				continue
+			}
+			if d.GetStatus() == "OK" || d.GetRedelivery() {
+				continue
+			}
+			if stored, err := st.HasDelivery(ctx, d.GetGUID()); err != nil || stored {
+				if err != nil {
+					return asked, err
+				}
+				continue
+			}
+			if asked >= maxRedeliveries {
+				t.log.Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
+				return asked, nil
+			}
+			_, _, err := app.Apps.RedeliverHookDelivery(ctx, d.GetID())
+			var accepted *github.AcceptedError
+			if err != nil && !errors.As(err, &accepted) {
+				return asked, fmt.Errorf("redeliver %s: %w", d.GetGUID(), gh.Classify(err))
+			}
+			asked++
+			t.log.Info().Str("delivery", d.GetGUID()).Str("event", d.GetEvent()).Str("status", d.GetStatus()).Msg("asked GitHub to redeliver a failed webhook")
+		}
+		if old || resp.Cursor == "" {
+			break
+		}
+		opt.Cursor = resp.Cursor
+	}
+	return asked, nil
+}
+
+// SyncJob is the periodic reconciliation; Tick makes each run unique per
+// period, so only one replica works a given tick.
+type SyncJob struct {
+	Tick string `json:"tick" river:"unique"`
+}
+
+// Kind names the job.
+func (SyncJob) Kind() string { return "sync" }
+
+type syncWorker struct {
+	river.WorkerDefaults[SyncJob]
+	t *Tracker
+}
+
+func (w *syncWorker) Work(ctx context.Context, j *river.Job[SyncJob]) error {
+	n, err := w.t.RecoverDeliveries(ctx)
+	if err != nil {
+		w.t.log.Warn().Err(err).Msg("missed-delivery recovery failed")
+	}
+	rep, err := w.t.Sync(ctx, "", nil)
+	w.t.log.Info().Str("tick", j.Args.Tick).Int("redelivered", n).Int("items", rep.Items).Int("checked", rep.Checked).
+		Int("changed", rep.Changed).Int("cached", rep.Cached).Msg("sync done")
+	return jobError(err)
+}
