@@ -1,6 +1,7 @@
 package gh
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -388,5 +389,49 @@ func TestSecretsNeverInErrors(t *testing.T) {
 	}
 	if unauthorized != len(errs) {
 		t.Errorf("observed %q: %d answers 401, want %d", observed, unauthorized, len(errs))
+	}
+}
+
+// TestRepoLookupOutlivesCanceledCaller: a shared installation lookup is not
+// cut short by the first caller giving up; that caller returns at once.
+func TestRepoLookupOutlivesCanceledCaller(t *testing.T) {
+	f := newFake(t)
+	release := make(chan struct{})
+	f.set(func(f *fake) {
+		f.installs["o/r"] = 1
+		f.override["GET /repos/o/r/installation"] = func(w http.ResponseWriter, r *http.Request) {
+			<-release
+			writeJSON(w, 200, map[string]any{"id": 1})
+		}
+	})
+	c := f.app(t)
+	first, cancel := context.WithCancel(ctx(t))
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := c.Repo(first, "o", "r")
+		firstErr <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.count("GET /repos/o/r/installation") == 0 { // wait until the lookup is in flight
+		if time.Now().After(deadline) {
+			t.Fatal("the installation lookup never reached the server")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.Repo(ctx(t), "o", "r")
+		second <- err
+	}()
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled caller: %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-second; err != nil {
+		t.Errorf("second caller: %v", err)
+	}
+	if got := f.count("GET /repos/o/r/installation"); got != 1 {
+		t.Errorf("%d lookups, want 1 shared", got)
 	}
 }

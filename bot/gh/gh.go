@@ -208,20 +208,28 @@ func (c *Client) Repo(ctx context.Context, owner, repo string) (*github.Client, 
 	if gc := c.cached(key); gc != nil {
 		return gc, nil
 	}
-	v, err, _ := c.lookups.Do(key, func() (any, error) {
+	// The lookup is shared by every caller asking for key meanwhile, so it
+	// must not die with the first caller's context; the HTTP client's
+	// timeout bounds it instead.
+	ch := c.lookups.DoChan(key, func() (any, error) {
 		if gc := c.cached(key); gc != nil { // a lookup finished since
 			return gc, nil
 		}
-		inst, _, err := c.app.Apps.FindRepositoryInstallation(ctx, owner, repo)
+		inst, _, err := c.app.Apps.FindRepositoryInstallation(context.WithoutCancel(ctx), owner, repo)
 		if err != nil {
 			return nil, fmt.Errorf("find the App installation for %s: %w", key, Classify(err))
 		}
 		return c.installation(key, inst.GetID()), nil
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("find the App installation for %s: %w", key, ctx.Err())
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*github.Client), nil
 	}
-	return v.(*github.Client), nil
 }
 
 // cached returns the client cached for repo key, nil when there is none.
