@@ -263,3 +263,12 @@ func ignoreMatcher(pattern string) (*regexp.Regexp, error) {
 	re.WriteString("(/.*)?$")
 	return regexp.Compile(re.String())
 }
+
+// texts returns the lines' text, for messages.
+func texts(lines []yamlLine) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.text
+	}
+	return out
+}
