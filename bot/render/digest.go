@@ -105,26 +105,21 @@ func digest(v DigestView, limit int) string {
 		}
 		return cell(id, 80)
 	}
-	staleTitle := fmt.Sprintf("No movement for %d days", v.StaleDays)
-	staleEmpty := fmt.Sprintf("No subgoal has gone %d days without a status change.", v.StaleDays)
-	if v.StaleDays <= 0 {
-		staleTitle, staleEmpty = "No movement", "Subgoals without movement are not listed (no number of days is configured)."
-	}
-	sections := []section{
+	head := DigestMarker(v.Week) + "\n" + summary(v)
+	return head + layout([]section{
 		changesSection(v),
 		endingSection(v, goal),
 		waitingSection(v, goal),
 		concernsSection(v, goal),
-		staleSection(v, goal, staleTitle, staleEmpty),
+		staleSection(v, goal),
 		trackingSection(v),
-	}
-	head := DigestMarker(v.Week) + "\n" + summary(v)
-	return head + layout(sections, limit-len(head))
+	}, limit-len(head))
 }
 
 // normalize fills Week, From, To and Now from each other and returns v with
-// its lists copied and sorted, so rendering neither depends on nor changes
-// the caller's order.
+// its lists copied and sorted (goals by title, then the order each section
+// documents, ties broken by the fields shown), so rendering neither depends
+// on nor changes the caller's order.
 func normalize(v DigestView) DigestView {
 	if v.Week == "" && !v.From.IsZero() {
 		v.Week = ISOWeek(v.From)
@@ -139,36 +134,66 @@ func normalize(v DigestView) DigestView {
 		v.Now = v.From
 	}
 	v.Goals = slices.Clone(v.Goals)
-	slices.SortStableFunc(v.Goals, func(a, b DigestGoal) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(v.Goals, func(a, b DigestGoal) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Title, b.Title),
+			cmp.Compare(a.ID, b.ID), compareRef(a.TrackingIssue, b.TrackingIssue))
 	})
-	for i := range v.Goals {
-		ch := slices.Clone(v.Goals[i].Changes)
-		slices.SortStableFunc(ch, func(a, b DigestChange) int {
-			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Subgoal, b.Subgoal), cmp.Compare(a.Item.Ref.String(), b.Item.Ref.String()))
+	key := make(map[string]string, len(v.Goals)) // goal ID to sort key, so lists follow the goals' order
+	for i, g := range v.Goals {
+		key[g.ID] = fmt.Sprintf("%08d", i)
+		v.Goals[i].Changes = slices.Clone(g.Changes)
+		slices.SortFunc(v.Goals[i].Changes, func(a, b DigestChange) int {
+			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Subgoal, b.Subgoal), compareRef(a.Item.Ref, b.Item.Ref),
+				cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Detail, b.Detail), cmp.Compare(a.Item.Title, b.Item.Title))
 		})
-		v.Goals[i].Changes = ch
 	}
-	byPlace := func(g1, s1 string, i1 ref.Ref, g2, s2 string, i2 ref.Ref) int {
-		return cmp.Or(cmp.Compare(g1, g2), cmp.Compare(s1, s2), cmp.Compare(i1.String(), i2.String()))
+	place := func(g1, s1 string, i1 ref.Ref, g2, s2 string, i2 ref.Ref) int {
+		k1, ok1 := key[g1]
+		if !ok1 {
+			k1 = "~" + g1 // goals not in v.Goals last
+		}
+		k2, ok2 := key[g2]
+		if !ok2 {
+			k2 = "~" + g2
+		}
+		return cmp.Or(cmp.Compare(k1, k2), cmp.Compare(s1, s2), compareRef(i1, i2))
 	}
 	v.Ending = slices.Clone(v.Ending)
-	slices.SortStableFunc(v.Ending, func(a, b DigestFCP) int {
-		return cmp.Or(a.End.Compare(b.End), byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref))
+	slices.SortFunc(v.Ending, func(a, b DigestFCP) int {
+		return cmp.Or(a.End.Compare(b.End), place(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref),
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Disposition, b.Disposition), cmp.Compare(a.Item.Title, b.Item.Title))
 	})
 	v.Waiting = slices.Clone(v.Waiting)
-	slices.SortStableFunc(v.Waiting, func(a, b DigestWaiting) int {
-		return byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref)
+	for i := range v.Waiting {
+		v.Waiting[i].Pending = sorted(v.Waiting[i].Pending)
+	}
+	slices.SortFunc(v.Waiting, func(a, b DigestWaiting) int {
+		return cmp.Or(place(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref), cmp.Compare(a.Reviewed, b.Reviewed),
+			cmp.Compare(a.Reviewers, b.Reviewers), cmp.Compare(a.Item.Title, b.Item.Title), slices.Compare(a.Pending, b.Pending))
 	})
 	v.Concerns = slices.Clone(v.Concerns)
-	slices.SortStableFunc(v.Concerns, func(a, b DigestConcern) int {
-		return cmp.Or(byPlace(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref), cmp.Compare(a.Name, b.Name))
+	slices.SortFunc(v.Concerns, func(a, b DigestConcern) int {
+		return cmp.Or(place(a.Goal, a.Subgoal, a.Item.Ref, b.Goal, b.Subgoal, b.Item.Ref), cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.URL, b.URL), cmp.Compare(a.By, b.By), cmp.Compare(a.Item.Title, b.Item.Title))
 	})
 	v.Stale = slices.Clone(v.Stale)
-	slices.SortStableFunc(v.Stale, func(a, b DigestStale) int {
-		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Goal, b.Goal), cmp.Compare(a.Subgoal, b.Subgoal))
+	slices.SortFunc(v.Stale, func(a, b DigestStale) int {
+		return cmp.Or(a.Since.Compare(b.Since), place(a.Goal, a.Subgoal, ref.Ref{}, b.Goal, b.Subgoal, ref.Ref{}), cmp.Compare(a.Status, b.Status))
 	})
 	return v
+}
+
+// compareRef orders refs by owner, repository and number, without
+// allocating (sorting 1,000 rows compares them some 10,000 times).
+func compareRef(a, b ref.Ref) int {
+	return cmp.Or(cmp.Compare(a.Owner, b.Owner), cmp.Compare(a.Repo, b.Repo), cmp.Compare(a.Number, b.Number))
+}
+
+// sorted returns a sorted copy of s.
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
 
 // summary is the opening paragraph: the week, the goals and subgoals by
@@ -206,7 +231,8 @@ func summary(v DigestView) string {
 }
 
 // countText renders subgoal counts in progress order ("2 in-fcp,
-// 1 complete"), statuses unknown to the status package last, zeros left out.
+// 1 complete"), statuses unknown to the status package last (more than five
+// are summed as one), zeros left out.
 func countText(counts map[status.Status]int) string {
 	var parts []string
 	for _, s := range status.All() {
@@ -221,17 +247,27 @@ func countText(counts map[status.Status]int) string {
 		}
 	}
 	slices.Sort(odd)
+	if len(odd) > 5 {
+		rest := 0
+		for s, n := range counts {
+			if !s.Valid() && n > 0 {
+				rest += n
+			}
+		}
+		odd = []string{strconv.Itoa(rest) + " with other statuses"}
+	}
 	return strings.Join(append(parts, odd...), ", ")
 }
 
-// section is one "###" part of the digest: rows that may be cut, with a
-// header written before the first row and a line for when there are none.
+// section is one "###" part of the digest: n rows that may be cut, made
+// on demand by row (so a cut list is not escaped in full), with a header
+// written before the first row and a line for when there are none.
 type section struct {
-	title  string
-	header string   // table head, written when at least one row is shown
-	rows   []string // each ends in "\n"
-	empty  string   // written instead when there are no rows
-	noun   string   // plural noun for the truncation note
+	title, header string
+	n             int
+	row           func(i int) string // row i, ending in "\n"
+	empty         string             // written instead when there are no rows
+	noun          string             // plural noun for the truncation note
 }
 
 // layout writes sections within limit bytes. When all rows do not fit,
@@ -241,24 +277,20 @@ type section struct {
 func layout(secs []section, limit int) string {
 	const noteRoom = 120 // the truncation note is shorter than this
 	fixed := 0
-	need := make([]int, len(secs))
-	for i, s := range secs {
+	for _, s := range secs {
 		fixed += len(s.title) + len(s.header) + len(s.empty) + noteRoom + 8
-		for _, r := range s.rows {
-			need[i] += len(r)
-		}
 	}
-	alloc := share(need, limit-fixed)
+	rows, alloc := fill(secs, limit-fixed)
 	var b strings.Builder
-	b.Grow(min(limit, fixed+sum(need)))
+	b.Grow(min(limit, fixed+sum(alloc)))
 	for i, s := range secs {
 		b.WriteString("\n### " + s.title + "\n\n")
-		if len(s.rows) == 0 {
+		if s.n == 0 {
 			b.WriteString(s.empty + "\n")
 			continue
 		}
 		used, shown := 0, 0
-		for _, r := range s.rows {
+		for _, r := range rows[i] {
 			if used+len(r) > alloc[i] {
 				break
 			}
@@ -268,10 +300,10 @@ func layout(secs []section, limit int) string {
 		if shown > 0 {
 			b.WriteString(s.header)
 		}
-		for _, r := range s.rows[:shown] {
+		for _, r := range rows[i][:shown] {
 			b.WriteString(r)
 		}
-		if left := len(s.rows) - shown; left > 0 {
+		if left := s.n - shown; left > 0 {
 			if shown > 0 {
 				b.WriteString("\n")
 			}
@@ -281,22 +313,48 @@ func layout(secs []section, limit int) string {
 	return b.String()
 }
 
-// share splits room among needs max-min fairly: needs are met smallest
-// first while each fits an equal share of what is left; the rest share
-// equally.
-func share(need []int, room int) []int {
-	alloc := make([]int, len(need))
-	order := make([]int, len(need))
-	for i := range order {
-		order[i] = i
+// fill renders the rows of secs that can be shown in room bytes and
+// returns them with each section's share of the room. The share is
+// max-min fair: room is split equally among the sections; those needing
+// less than their part keep all their rows and give the rest back, to be
+// split among the others, until no section finishes below its part. Rows
+// are made only as far as a section's part reaches, so a list of
+// thousands is not escaped in full to show a few dozen.
+func fill(secs []section, room int) (rows [][]string, alloc []int) {
+	rows = make([][]string, len(secs))
+	alloc = make([]int, len(secs))
+	need := make([]int, len(secs))
+	active := make([]int, 0, len(secs))
+	for i := range secs {
+		active = append(active, i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(need[a], need[b]) })
-	for k, i := range order {
-		fair := max(room, 0) / (len(order) - k)
-		alloc[i] = min(need[i], fair)
-		room -= alloc[i]
+	room = max(room, 0)
+	for len(active) > 0 {
+		fair := room / len(active)
+		var open []int
+		for _, i := range active {
+			// Render until past fair, so we know whether the section fits.
+			for j := len(rows[i]); j < secs[i].n && need[i] <= fair; j++ {
+				r := secs[i].row(j)
+				rows[i] = append(rows[i], r)
+				need[i] += len(r)
+			}
+			if len(rows[i]) == secs[i].n && need[i] <= fair {
+				alloc[i] = need[i]
+				room -= need[i]
+			} else {
+				open = append(open, i)
+			}
+		}
+		if len(open) == len(active) {
+			for _, i := range open {
+				alloc[i] = fair
+			}
+			break
+		}
+		active = open
 	}
-	return alloc
+	return rows, alloc
 }
 
 func sum(xs []int) int {
@@ -311,12 +369,22 @@ func sum(xs []int) int {
 // heading linking the goal's tracking issue. The heading and table head
 // travel with the goal's first row, so a cut never leaves a bare heading.
 func changesSection(v DigestView) section {
-	s := section{title: "What changed this week", empty: "No subgoal changed status this week.", noun: "status changes"}
-	for _, g := range v.Goals {
-		for i, c := range g.Changes {
+	type at struct{ goal, change int }
+	var all []at
+	for g := range v.Goals {
+		for c := range v.Goals[g].Changes {
+			all = append(all, at{g, c})
+		}
+	}
+	return section{
+		title: "What changed this week", empty: "No subgoal changed status this week.", noun: "status changes",
+		n: len(all),
+		row: func(i int) string {
+			g := v.Goals[all[i].goal]
+			c := g.Changes[all[i].change]
 			var b strings.Builder
-			if i == 0 {
-				if len(s.rows) > 0 {
+			if all[i].change == 0 {
+				if i > 0 {
 					b.WriteString("\n")
 				}
 				b.WriteString("#### " + goalHeading(g) + "\n\n")
@@ -326,73 +394,74 @@ func changesSection(v DigestView) section {
 			if c.From != "" {
 				from = cell(string(c.From), 40)
 			}
-			to := cell(string(c.To), 40)
-			if to == "—" {
-				to = Escape(string(status.NotStarted))
-			}
-			b.WriteString(digestRow(dateOr(c.At), subgoal(c.Subgoal), from+" → **"+to+"**", cell(c.Detail, maxDetail), item(c.Item)))
-			s.rows = append(s.rows, b.String())
-		}
+			b.WriteString(digestRow(dateOr(c.At), subgoal(c.Subgoal), from+" → **"+statusCell(c.To)+"**", cell(c.Detail, maxDetail), item(c.Item)))
+			return b.String()
+		},
 	}
-	return s
 }
 
 // endingSection lists FCPs and MCP waiting periods by end date.
 func endingSection(v DigestView, goal func(string) string) section {
-	s := section{
+	return section{
 		title:  "FCPs ending in the next 7 days",
 		header: "| Ends | Item | Kind | Disposition | Goal | Subgoal |\n| --- | --- | --- | --- | --- | --- |\n",
 		empty:  "No FCP ends in the next 7 days.", noun: "FCPs",
+		n: len(v.Ending),
+		row: func(i int) string {
+			e := v.Ending[i]
+			kind := strings.TrimSpace(e.Kind)
+			if kind == "" {
+				kind = "FCP"
+			}
+			ends := "—"
+			if !e.End.IsZero() {
+				ends = date(e.End) + " (" + until(v.Now, e.End) + ")"
+			}
+			return digestRow(ends, item(e.Item), cell(kind, 10), cell(e.Disposition, 40), goal(e.Goal), subgoal(e.Subgoal))
+		},
 	}
-	for _, e := range v.Ending {
-		kind := strings.TrimSpace(e.Kind)
-		if kind == "" {
-			kind = "FCP"
-		}
-		ends := "—"
-		if !e.End.IsZero() {
-			ends = date(e.End) + " (" + until(v.Now, e.End) + ")"
-		}
-		s.rows = append(s.rows, digestRow(ends, item(e.Item), cell(kind, 10), cell(e.Disposition, 40), goal(e.Goal), subgoal(e.Subgoal)))
-	}
-	return s
 }
 
 // waitingSection lists FCP proposals with the reviewers still to tick.
 // Logins are inline code, which pings nobody, unless v.Mention asks for
 // @login.
 func waitingSection(v DigestView, goal func(string) string) section {
-	s := section{
+	return section{
 		title:  "Waiting on reviewers",
 		header: "| Item | Reviewed | Pending | Goal | Subgoal |\n| --- | --- | --- | --- | --- |\n",
 		empty:  "No FCP proposal is waiting on reviewers.", noun: "proposals",
+		n: len(v.Waiting),
+		row: func(i int) string {
+			w := v.Waiting[i]
+			return digestRow(item(w.Item), fmt.Sprintf("%d/%d", w.Reviewed, w.Reviewers), pending(w.Pending, v.Mention), goal(w.Goal), subgoal(w.Subgoal))
+		},
 	}
-	for _, w := range v.Waiting {
-		logins := make([]string, 0, len(w.Pending))
-		for _, p := range w.Pending {
-			if l := Login(p); l != "" {
-				logins = append(logins, l)
-			}
+}
+
+// pending renders logins sorted and deduplicated, as inline code or, when
+// mention is set, as @login; at most maxPending, the rest counted.
+func pending(logins []string, mention bool) string {
+	var names []string
+	for _, p := range logins {
+		if l := Login(p); l != "" {
+			names = append(names, l)
 		}
-		slices.Sort(logins)
-		logins = slices.Compact(logins)
-		shown := logins[:min(len(logins), maxPending)]
-		names := make([]string, len(shown))
-		for i, l := range shown {
-			if v.Mention {
-				names[i] = "@" + strings.Trim(l, "`")
-			} else {
-				names[i] = l
-			}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	left := len(names) - maxPending
+	names = names[:min(len(names), maxPending)]
+	if mention {
+		for i, l := range names {
+			names[i] = "@" + strings.Trim(l, "`")
 		}
-		pending := strings.Join(names, ", ")
-		if left := len(logins) - len(shown); left > 0 {
-			pending += fmt.Sprintf(" and %d more", left)
-		}
-		if pending == "" {
-			pending = "—"
-		}
-		s.rows = append(s.rows, digestRow(item(w.Item), fmt.Sprintf("%d/%d", w.Reviewed, w.Reviewers), pending, goal(w.Goal), subgoal(w.Subgoal)))
+	}
+	s := strings.Join(names, ", ")
+	switch {
+	case left > 0:
+		s += fmt.Sprintf(" and %d more", left)
+	case s == "":
+		s = "—"
 	}
 	return s
 }
@@ -400,68 +469,78 @@ func waitingSection(v DigestView, goal func(string) string) section {
 // concernsSection lists unresolved concerns, each linking the comment that
 // raised it when that is a github.com address.
 func concernsSection(v DigestView, goal func(string) string) section {
-	s := section{
+	return section{
 		title:  "Unresolved concerns",
 		header: "| Concern | Raised by | Item | Goal | Subgoal |\n| --- | --- | --- | --- | --- |\n",
 		empty:  "No unresolved concerns.", noun: "concerns",
+		n: len(v.Concerns),
+		row: func(i int) string {
+			c := v.Concerns[i]
+			name := cell(c.Name, maxItemText)
+			if u, ok := redirectURL(c.URL); ok {
+				name = "[" + name + "](" + u + ")"
+			}
+			by := Login(c.By)
+			if by == "" {
+				by = "—"
+			}
+			return digestRow(name, by, item(c.Item), goal(c.Goal), subgoal(c.Subgoal))
+		},
 	}
-	for _, c := range v.Concerns {
-		name := cell(c.Name, maxItemText)
-		if u, ok := redirectURL(c.URL); ok {
-			name = "[" + name + "](" + u + ")"
-		}
-		by := Login(c.By)
-		if by == "" {
-			by = "—"
-		}
-		s.rows = append(s.rows, digestRow(name, by, item(c.Item), goal(c.Goal), subgoal(c.Subgoal)))
-	}
-	return s
 }
 
-// staleSection lists subgoals whose status has not moved, oldest first.
-func staleSection(v DigestView, goal func(string) string, title, empty string) section {
+// staleSection lists subgoals whose status has not moved, oldest first;
+// with no StaleDays it says the list is off.
+func staleSection(v DigestView, goal func(string) string) section {
 	s := section{
-		title:  title,
+		title:  fmt.Sprintf("No movement for %d days", v.StaleDays),
 		header: "| Subgoal | Goal | Status | Since |\n| --- | --- | --- | --- |\n",
-		empty:  empty, noun: "subgoals",
+		empty:  fmt.Sprintf("No subgoal has gone %d days without a status change.", v.StaleDays), noun: "subgoals",
+		n: len(v.Stale),
+		row: func(i int) string {
+			st := v.Stale[i]
+			since := "—"
+			if !st.Since.IsZero() {
+				since = fmt.Sprintf("%s (%s)", date(st.Since), status.Plural(int(v.Now.Sub(st.Since)/(24*time.Hour)), "day", "days"))
+			}
+			return digestRow(subgoal(st.Subgoal), goal(st.Goal), statusCell(st.Status), since)
+		},
 	}
 	if v.StaleDays <= 0 {
-		return s
-	}
-	for _, st := range v.Stale {
-		since := "—"
-		if !st.Since.IsZero() {
-			since = fmt.Sprintf("%s (%s)", date(st.Since), status.Plural(int(v.Now.Sub(st.Since)/(24*time.Hour)), "day", "days"))
-		}
-		stat := cell(string(st.Status), 40)
-		if stat == "—" {
-			stat = Escape(string(status.NotStarted))
-		}
-		s.rows = append(s.rows, digestRow(subgoal(st.Subgoal), goal(st.Goal), stat, since))
+		s.title, s.n = "No movement", 0
+		s.empty = "Subgoals without movement are not listed (no number of days is configured)."
 	}
 	return s
 }
 
 // trackingSection links every goal's tracking issue with its counts.
 func trackingSection(v DigestView) section {
-	s := section{
+	return section{
 		title:  "Tracking issues",
 		header: "| Goal | Tracking issue | Subgoals |\n| --- | --- | --- |\n",
 		empty:  "No goals are tracked.", noun: "goals",
+		n: len(v.Goals),
+		row: func(i int) string {
+			g := v.Goals[i]
+			issue := "—"
+			if !g.TrackingIssue.IsZero() {
+				issue = link(g.TrackingIssue, false)
+			}
+			counts := countText(g.Counts)
+			if counts == "" {
+				counts = "—"
+			}
+			return digestRow(goalTitle(g), issue, counts)
+		},
 	}
-	for _, g := range v.Goals {
-		issue := "—"
-		if !g.TrackingIssue.IsZero() {
-			issue = link(g.TrackingIssue, false)
-		}
-		counts := countText(g.Counts)
-		if counts == "" {
-			counts = "—"
-		}
-		s.rows = append(s.rows, digestRow(goalTitle(g), issue, counts))
+}
+
+// statusCell renders a status for a cell; "" is not-started.
+func statusCell(s status.Status) string {
+	if strings.TrimSpace(string(s)) == "" {
+		s = status.NotStarted
 	}
-	return s
+	return cell(string(s), 40)
 }
 
 // digestRow joins cells, already escaped, into "| a | b |\n".

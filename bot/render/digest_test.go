@@ -300,3 +300,214 @@ func inOrder(t *testing.T, s string, subs ...string) {
 		at += i + len(sub)
 	}
 }
+
+// bigView has n rows in every list, each with long text that escapes to
+// several bytes per rune.
+func bigView(n int) DigestView {
+	long := strings.Repeat("subgoal words ", 8) + "|@<`#1 " + strings.Repeat("more words ", 4)
+	v := DigestView{Week: "2024-W36", Now: day("2024-09-09T09:00:00Z"), StaleDays: 21}
+	for g := 0; g < 10; g++ {
+		goal := DigestGoal{ID: fmt.Sprintf("goal-%02d", g), Title: fmt.Sprintf("Goal %02d %s", g, long),
+			TrackingIssue: ref.New("rust-lang", "goals", 100+g), Counts: map[status.Status]int{status.InFCP: n / 10}}
+		for i := 0; i < n/10; i++ {
+			goal.Changes = append(goal.Changes, DigestChange{Subgoal: fmt.Sprintf("subgoal %d %s", i, long), From: status.Proposed, To: status.InFCP,
+				Detail: long, At: day("2024-09-03T00:00:00Z").Add(time.Duration(i) * time.Minute), Item: ItemLink{Ref: ref.New("rust-lang", "rfcs", 1000+i), Title: long, IsPull: true}})
+		}
+		v.Goals = append(v.Goals, goal)
+	}
+	it := ItemLink{Ref: ref.New("rust-lang", "rfcs", 3654), Title: long, IsPull: true}
+	for i := 0; i < n; i++ {
+		v.Ending = append(v.Ending, DigestFCP{Goal: "goal-01", Subgoal: long, Item: it, Kind: "FCP", Disposition: "merge", End: v.Now.Add(time.Duration(i) * time.Minute)})
+		v.Waiting = append(v.Waiting, DigestWaiting{Goal: "goal-02", Subgoal: fmt.Sprintf("%05d %s", i, long), Item: it, Pending: []string{"a", "b", "c"}, Reviewed: 5, Reviewers: 8})
+		v.Concerns = append(v.Concerns, DigestConcern{Goal: "goal-03", Subgoal: fmt.Sprintf("%05d", i), Item: it, Name: long, URL: "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-1", By: "x"})
+		v.Stale = append(v.Stale, DigestStale{Goal: "goal-04", Subgoal: long, Status: status.Proposed, Since: day("2024-01-01T00:00:00Z").Add(time.Duration(i) * time.Hour)})
+	}
+	return v
+}
+
+func TestDigestLimit(t *testing.T) {
+	v := bigView(1000)
+	got := Digest(v)
+	checkDigest(t, got, "2024-W36")
+	if len(got) < MaxComment*3/4 {
+		t.Errorf("body is only %d bytes; truncation wastes room", len(got))
+	}
+	// Every list section is cut, says by how much, and still shows rows;
+	// the small tracking table is whole.
+	for _, s := range []struct {
+		heading, noun string
+		rows          int
+	}{
+		{"### What changed this week", "status changes", 1000},
+		{"### FCPs ending in the next 7 days", "FCPs", 1000},
+		{"### Waiting on reviewers", "proposals", 1000},
+		{"### Unresolved concerns", "concerns", 1000},
+		{"### No movement for 21 days", "subgoals", 1000},
+	} {
+		body := sectionText(got, s.heading)
+		shown := tableRows(body)
+		note := fmt.Sprintf("_%d more %s not shown: GitHub limits an issue body to 65536 characters._", s.rows-shown, s.noun)
+		if shown < 5 || !strings.Contains(body, "\n\n"+note+"\n") {
+			t.Errorf("%s: %d rows shown, want ≥ 5 and the note %q; got\n%.300s…", s.heading, shown, note, body)
+		}
+	}
+	if tr := sectionText(got, "### Tracking issues"); tableRows(tr) != 10 || strings.Contains(tr, "not shown") {
+		t.Errorf("tracking issues cut:\n%s", tr)
+	}
+
+	// Max-min sharing: one huge list does not crowd out small ones.
+	v = weekView()
+	for i := 0; i < 5000; i++ {
+		v.Stale = append(v.Stale, DigestStale{Goal: "2024h2/async", Subgoal: fmt.Sprintf("stale %04d %s", i, strings.Repeat("x", 100)), Status: status.NotStarted, Since: day("2024-01-01T00:00:00Z")})
+	}
+	got = Digest(v)
+	checkDigest(t, got, "2024-W33")
+	full := Digest(weekView())
+	for _, h := range []string{"### What changed this week", "### FCPs ending in the next 7 days", "### Waiting on reviewers", "### Unresolved concerns", "### Tracking issues"} {
+		if sectionText(got, h) != sectionText(full, h) {
+			t.Errorf("%s was cut for the sake of a long stale list", h)
+		}
+	}
+	if !strings.Contains(got, "more subgoals not shown") || len(got) > MaxComment {
+		t.Errorf("stale list not cut (%d bytes)", len(got))
+	}
+
+	// Odd statuses cannot grow the summary without bound.
+	v = weekView()
+	v.Goals[0].Counts = map[status.Status]int{status.InFCP: 1}
+	for i := 0; i < 3000; i++ {
+		v.Goals[0].Counts[status.Status(fmt.Sprintf("odd-%d %s", i, strings.Repeat("y", 50)))] = 1
+	}
+	got = Digest(v)
+	checkDigest(t, got, "2024-W33")
+	if !strings.Contains(got, "1 in-fcp, 3000 with other statuses |") || strings.Contains(got, "odd-") {
+		t.Errorf("odd statuses not summed:\n%.2000s", got)
+	}
+
+	// A small limit keeps whole rows only.
+	small := digest(weekView(), 2500)
+	if len(small) > 2500 {
+		t.Errorf("small limit: %d bytes", len(small))
+	}
+	for _, l := range strings.Split(small, "\n") {
+		if strings.HasPrefix(l, "|") && !strings.HasSuffix(l, "|") {
+			t.Errorf("cut row %q", l)
+		}
+	}
+	if !strings.Contains(small, "not shown") {
+		t.Error("small limit: no truncation note")
+	}
+}
+
+// tableRows counts the table rows of s, not counting heads and separators.
+func tableRows(s string) int {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		switch {
+		case strings.HasPrefix(l, "| ---"):
+			n-- // the head above it
+		case strings.HasPrefix(l, "|"):
+			n++
+		}
+	}
+	return n
+}
+
+// sectionText returns the text after heading up to the next "### " heading.
+func sectionText(body, heading string) string {
+	_, rest, ok := strings.Cut(body, heading+"\n\n")
+	if !ok {
+		return ""
+	}
+	text, _, _ := strings.Cut(rest, "\n### ")
+	return text
+}
+
+func TestFill(t *testing.T) {
+	// Sections of 10-byte rows: need is 10 × rows.
+	for _, tt := range []struct {
+		rows []int // rows per section
+		room int
+		want []int // allocation
+	}{
+		{[]int{1, 2, 3}, 100, []int{10, 20, 30}}, // everything fits
+		{[]int{1, 50, 3}, 100, []int{10, 60, 30}},
+		{[]int{50, 50, 1}, 100, []int{45, 45, 10}},
+		{[]int{50, 50}, 101, []int{50, 50}},
+		{[]int{0, 50, 2}, 60, []int{0, 40, 20}},
+		{[]int{5, 5}, -10, []int{0, 0}},
+		{nil, 100, []int{}},
+	} {
+		secs := make([]section, len(tt.rows))
+		made := 0
+		for i, n := range tt.rows {
+			secs[i] = section{n: n, row: func(int) string { made++; return "0123456789" }}
+		}
+		rows, alloc := fill(secs, tt.room)
+		if fmt.Sprint(alloc) != fmt.Sprint(tt.want) {
+			t.Errorf("fill(%v, %d) allocates %v, want %v", tt.rows, tt.room, alloc, tt.want)
+		}
+		// Rows are made lazily: at most the allocation plus one row per section.
+		for i := range secs {
+			if len(rows[i])*10 > alloc[i]+10 {
+				t.Errorf("fill(%v, %d): section %d made %d rows for %d bytes", tt.rows, tt.room, i, len(rows[i]), alloc[i])
+			}
+		}
+	}
+}
+
+func TestUntil(t *testing.T) {
+	now := day("2024-08-19T09:00:00Z")
+	for _, tt := range []struct {
+		end  string
+		want string
+	}{
+		{"2024-08-19T08:00:00Z", "ended"},
+		{"2024-08-19T09:00:00Z", "ended"},
+		{"2024-08-19T20:00:00Z", "in under a day"},
+		{"2024-08-20T09:00:00Z", "in 1 day"},
+		{"2024-08-21T08:59:00Z", "in 1 day"},
+		{"2024-08-26T09:00:00Z", "in 7 days"},
+	} {
+		if got := until(now, day(tt.end)); got != tt.want {
+			t.Errorf("until(%s) = %q, want %q", tt.end, got, tt.want)
+		}
+	}
+}
+
+func TestRedirectURL(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"https://github.com/rust-lang/rfcs/pull/3654#issuecomment-1", "https://redirect.github.com/rust-lang/rfcs/pull/3654#issuecomment-1", true},
+		{"https://redirect.github.com/a/b/issues/1", "https://redirect.github.com/a/b/issues/1", true},
+		{" https://github.com/a/b/issues/1?x=1&y=2 ", "https://redirect.github.com/a/b/issues/1?x=1&y=2", true},
+		{"http://github.com/a/b/issues/1", "", false},
+		{"https://github.com.evil.example/a", "", false},
+		{"https://evil.example/https://github.com/a", "", false},
+		{"https://github.com/a/b) [x](javascript:1", "", false},
+		{"https://github.com/a|b", "", false},
+		{"https://github.com/a<b>", "", false},
+		{"https://github.com/", "", false},
+		{"javascript:alert(1)", "", false},
+		{"", "", false},
+	} {
+		got, ok := redirectURL(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("redirectURL(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// BenchmarkDigest1000 builds a digest from 1,000 transitions and 1,000
+// rows in every other list (most of it cut to fit the size limit).
+func BenchmarkDigest1000(b *testing.B) {
+	v := bigView(1000)
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(Digest(v))
+	}
+	b.ReportMetric(float64(n), "bytes/digest")
+}
