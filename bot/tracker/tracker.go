@@ -100,6 +100,8 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	d.Handle(job.HandlerFunc(t.handlePush), "push")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
+	river.AddWorker(w, &syncWorker{t: t})
+	river.AddWorker(w, &digestWorker{t: t})
 }
 
 // RefreshItem is the job that re-reads one item from GitHub.

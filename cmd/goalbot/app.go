@@ -47,6 +47,7 @@ type AppOptions struct {
 	RetryBase    time.Duration // first retry delay; default 1 s
 	Transport    http.RoundTripper
 	Now          func() time.Time // the tracker's clock; default time.Now
+	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.
@@ -96,10 +97,15 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now,
 	})
 	a.Tracker.Register(dispatcher, workers)
+	var periodic []*river.PeriodicJob
+	if !opt.NoSchedule {
+		periodic = a.Tracker.PeriodicJobs()
+	}
 
 	a.Queue, err = db.NewQueue(&river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
 		Workers:              workers,
+		PeriodicJobs:         periodic,
 		MaxAttempts:          10,
 		RetryPolicy:          job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
 		FetchPollInterval:    opt.PollInterval,
@@ -134,10 +140,33 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	return a, nil
 }
 
-// Start starts the workers and listens on addr (":0" picks a port).
-func (a *App) Start(ctx context.Context, addr string) error {
+// StartWorkers starts the job workers (and the scheduler) only.
+func (a *App) StartWorkers(ctx context.Context) error {
 	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
+	}
+	return nil
+}
+
+// WaitIdle waits until no job is waiting or running, or ctx ends.
+func (a *App) WaitIdle(ctx context.Context) error {
+	for {
+		n, err := a.DB.QueueDepth(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d jobs still queued: %w", n, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Start starts the workers and listens on addr (":0" picks a port).
+func (a *App) Start(ctx context.Context, addr string) error {
+	if err := a.StartWorkers(ctx); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -84,6 +84,7 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		source.Links = append(source.Links, config.Link{Goal: demo.GoalID, Subgoal: l.Subgoal, Item: item})
 	}
 	cfg.Goals = []config.GoalSource{source}
+	cfg.Digest.Repo = demo.TrackingRepo
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -96,6 +97,7 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		o.App.RetryBase = 50 * time.Millisecond
 	}
 	o.App.Now = clock.Now
+	o.App.NoSchedule = true // the demo drives digest and sync itself
 	app, err := NewApp(ctx, cfg, log, o.App)
 	if err != nil {
 		sb.Close()

@@ -33,6 +33,8 @@ commands:
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
   goals check PATH... [--json]        parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
+  sync    [--goal ID]                 reconcile every tracked item with GitHub now
+  digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
   migrate [--config FILE]             apply database migrations
   config check [--config FILE]        validate configuration, print it with secrets masked
   version                             print the version
@@ -90,6 +92,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return cmdGoalsCheck(rest[1:], stdout, getenv)
 	case "status":
 		return cmdStatus(ctx, rest, stdout, stderr, getenv)
+	case "sync":
+		return cmdSync(ctx, rest, stdout, stderr, getenv)
+	case "digest":
+		return cmdDigest(ctx, rest, stdout, stderr, getenv)
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
 	case "config":

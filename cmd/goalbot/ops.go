@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goalbot/goalbot/bot/render"
+	"github.com/mattn/go-isatty"
+)
+
+// openOneShot builds an App for a one-shot command: workers but no HTTP
+// server and no schedule.
+func openOneShot(ctx context.Context, path string, stderr io.Writer, getenv env) (*App, error) {
+	cfg, err := loadConfig(path, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return NewApp(ctx, cfg, newLogger(stderr, "warn"), AppOptions{NoSchedule: true, PollInterval: 50 * time.Millisecond})
+}
+
+func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
+	fs := newFlags("sync")
+	path := fs.String("config", "", "configuration file")
+	goal := fs.String("goal", "", "only the items of this goal")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	app, err := openOneShot(ctx, *path, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	defer app.Shutdown(context.Background())
+	if err := app.StartWorkers(ctx); err != nil {
+		return err
+	}
+	bar := newProgress(stdout)
+	start := time.Now()
+	rep, err := app.Tracker.Sync(ctx, *goal, bar.update)
+	bar.done()
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if werr := app.WaitIdle(wctx); werr != nil && err == nil {
+		err = werr
+	}
+	total, cached := app.GitHub.Requests()
+	fmt.Fprintf(stdout, "synced %d items in %d repositories in %s: %d read one by one, %d changed; %d repository listings unchanged (304), %d changed\n",
+		rep.Items, rep.Repos, time.Since(start).Round(time.Millisecond), rep.Checked, rep.Changed, rep.Cached, rep.Listed)
+	fmt.Fprintf(stdout, "GitHub requests: %d, of which %d answered 304; rate-limit points used: %d\n", total, cached, total-cached)
+	return err
+}
+
+// progress draws a progress bar on a terminal and plain lines otherwise.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, terminal: ok && isatty.IsTerminal(f.Fd())}
+}
+
+func (p *progress) update(done, total int, item string) {
+	if !p.terminal {
+		fmt.Fprintf(p.w, "%d/%d %s\n", done, total, item)
+		return
+	}
+	if time.Since(p.last) < 50*time.Millisecond && done < total {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	n := width
+	if total > 0 {
+		n = done * width / total
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-40s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, trim(item, 40))
+}
+
+func (p *progress) done() {
+	if p.terminal {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
+	fs := newFlags("digest")
+	path := fs.String("config", "", "configuration file")
+	week := fs.String("week", "", "ISO week, e.g. 2024-W36 (default: the current week)")
+	dry := fs.Bool("dry-run", false, "print the digest instead of posting it")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *week == "" {
+		*week = render.ISOWeek(time.Now())
+	}
+	if _, err := render.ParseISOWeek(*week); err != nil {
+		return usagef("--week: %v", err)
+	}
+	app, err := openOneShot(ctx, *path, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	defer app.Shutdown(context.Background())
+	if *dry {
+		v, err := app.Tracker.BuildDigest(ctx, *week)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "# %s\n\n%s\n", render.DigestTitle(*week), render.Digest(v))
+		return nil
+	}
+	if app.Config.Digest.Repo == "" {
+		return &configError{fmt.Errorf("no digest repository: set [digest] repo in goalbot.toml (or use --dry-run)")}
+	}
+	n, err := app.Tracker.PostDigest(ctx, *week)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "digest %s posted as %s#%d\n", *week, app.Config.Digest.Repo, n)
+	return nil
+}
