@@ -159,15 +159,28 @@ func TestDigestWeekBounds(t *testing.T) {
 }
 
 func TestDigestDeterministic(t *testing.T) {
-	want := Digest(weekView())
+	// tied adds rows whose sort keys are equal and whose other fields differ.
+	tied := func() DigestView {
+		v := weekView()
+		at := day("2024-08-14T10:00:00Z")
+		for _, d := range []string{"b detail", "a detail", "c detail"} {
+			v.Goals[1].Changes = append(v.Goals[1].Changes, DigestChange{Subgoal: "tie", To: status.Proposed, Detail: d, At: at})
+			v.Concerns = append(v.Concerns, DigestConcern{Goal: "2024h2/async", Subgoal: "tie", Name: "same", By: d})
+			v.Ending = append(v.Ending, DigestFCP{Goal: "2024h2/async", Subgoal: "tie", Disposition: d, End: at})
+			v.Stale = append(v.Stale, DigestStale{Goal: "x", Subgoal: "tie", Status: status.Status(d), Since: at})
+		}
+		return v
+	}
+	want := Digest(tied())
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 20; i++ {
-		v := weekView()
+		v := tied()
 		shuffle(rng, v.Goals)
 		for _, g := range v.Goals {
 			shuffle(rng, g.Changes)
 		}
 		shuffle(rng, v.Ending)
+		shuffle(rng, v.Concerns)
 		shuffle(rng, v.Waiting)
 		shuffle(rng, v.Stale)
 		for i := range v.Waiting {

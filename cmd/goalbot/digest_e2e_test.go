@@ -80,7 +80,7 @@ func TestDigestSectionsOverAWeek(t *testing.T) {
 		t.Error("the digest pings reviewers")
 	}
 
-	playSteps(t, e, play, 3, 5) // 08-06..07: resolved, FCP starts, MCP seconded
+	playSteps(t, e, play, 3, 5)         // 08-06..07: resolved, FCP starts, MCP seconded
 	e.Clock.Advance(5 * 24 * time.Hour) // Monday 2024-08-12
 	v, err = e.App.Tracker.BuildDigest(context.Background(), "2024-W33")
 	if err != nil {
@@ -230,4 +230,3 @@ func TestRecoverDeliveriesRedeliversFailedOnes(t *testing.T) {
 		t.Errorf("a second recovery asked for %d more", n)
 	}
 }
-
