@@ -39,6 +39,7 @@ type demoOptions struct {
 	Level       string    // log level
 	DatabaseURL string    // "" for a temporary SQLite file
 	App         AppOptions
+	Configure   func(cfg *config.Config, sb *sandbox.Server) // changes to the demo's configuration
 }
 
 // startDemo builds the sandbox, seeds it, and starts goalbot against it with
@@ -85,6 +86,9 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 	}
 	cfg.Goals = []config.GoalSource{source}
 	cfg.Digest.Repo = demo.TrackingRepo
+	if o.Configure != nil {
+		o.Configure(cfg, sb)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
