@@ -16,21 +16,21 @@ func ISOWeek(t time.Time) string {
 }
 
 // ParseISOWeek returns the start of week s ("2024-W36"): its Monday at
-// 00:00 UTC. The week ends seven days later. A lower-case "w" and
-// surrounding space are accepted; anything else that is not YYYY-Www, or a
-// week the year does not have ("2024-W53"), is an error saying why.
+// 00:00 UTC. The week ends seven days later. Only the canonical form that
+// ISOWeek writes is accepted, so a week has one spelling wherever it is
+// used as a key (claims, markers); anything else, or a week the year does
+// not have ("2024-W53"), is an error saying why.
 func ParseISOWeek(s string) (start time.Time, err error) {
 	bad := func(format string, args ...any) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("parse ISO week %q: %s", s, fmt.Sprintf(format, args...))
 	}
-	in := strings.TrimSpace(s)
-	if in == "" {
+	if s == "" {
 		return bad("empty; write YYYY-Www, e.g. 2024-W36")
 	}
-	yearText, weekText, ok := strings.Cut(in, "-")
-	if !ok || len(yearText) != 4 || len(weekText) != 3 || (weekText[0] != 'W' && weekText[0] != 'w') ||
+	yearText, weekText, ok := strings.Cut(s, "-")
+	if !ok || len(yearText) != 4 || len(weekText) != 3 || weekText[0] != 'W' ||
 		!digits(yearText) || !digits(weekText[1:]) {
-		return bad("want YYYY-Www, e.g. 2024-W36")
+		return bad("want YYYY-Www with a capital W, e.g. 2024-W36")
 	}
 	year, _ := strconv.Atoi(yearText)
 	week, _ := strconv.Atoi(weekText[1:])
@@ -69,14 +69,10 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// canonicalWeek returns week in ISOWeek's form, and false when it is not a
-// valid ISO week.
-func canonicalWeek(week string) (string, bool) {
-	start, err := ParseISOWeek(week)
-	if err != nil {
-		return "", false
-	}
-	return ISOWeek(start), true
+// validWeek reports whether week is an ISO week as ISOWeek writes it.
+func validWeek(week string) bool {
+	_, err := ParseISOWeek(week)
+	return err == nil
 }
 
 const (
@@ -108,17 +104,17 @@ func ParseDigestMarker(body string) (week string, ok bool) {
 	if !found {
 		return "", false
 	}
-	if c, valid := canonicalWeek(w); !valid || c != w {
+	if !validWeek(w) {
 		return "", false
 	}
 	return w, true
 }
 
-// safeWeek returns week in canonical form when it is a valid ISO week, and
-// otherwise reduced to SafeID's characters.
+// safeWeek returns week when it is a valid ISO week, and otherwise week
+// reduced to SafeID's characters.
 func safeWeek(week string) string {
-	if c, ok := canonicalWeek(week); ok {
-		return c
+	if validWeek(week) {
+		return week
 	}
 	return SafeID(week)
 }

@@ -45,7 +45,6 @@ func TestParseISOWeek(t *testing.T) {
 		{"2025-W01", "2024-12-30"},
 		{"2021-W01", "2021-01-04"},
 		{"2026-W53", "2026-12-28"},
-		{" 2024-w36 ", "2024-09-02"},
 	} {
 		got, err := ParseISOWeek(tt.in)
 		if err != nil {
@@ -58,7 +57,10 @@ func TestParseISOWeek(t *testing.T) {
 	}
 	for _, tt := range []struct{ in, wantErr string }{
 		{"", `parse ISO week "": empty`},
-		{"2024-36", "want YYYY-Www"},
+		{"2024-36", "want YYYY-Www with a capital W"},
+		{"2024-w36", "want YYYY-Www with a capital W"}, // one spelling per week: weeks are keys
+		{" 2024-W36", "want YYYY-Www"},
+		{"2024-W36\n", "want YYYY-Www"},
 		{"2024-W54", "2024 has weeks 01..52"},
 		{"2024-W53", "2024 has weeks 01..52"},
 		{"2024-W00", "week 00 is out of range"},
@@ -109,10 +111,7 @@ func TestDigestMarker(t *testing.T) {
 	if got := DigestMarker("2024-W36"); got != "<!-- goalbot:digest week=2024-W36 -->" {
 		t.Errorf("DigestMarker = %q", got)
 	}
-	// Non-canonical and hostile weeks are normalised or reduced.
-	if got := DigestMarker("2024-w36"); got != "<!-- goalbot:digest week=2024-W36 -->" {
-		t.Errorf("DigestMarker(lower case) = %q", got)
-	}
+	// Hostile weeks are reduced to a harmless ID.
 	for _, w := range []string{"x --> <!-- y", "2024-W36 -->\n@someone", "a\nb"} {
 		m := DigestMarker(w)
 		id, ok := strings.CutPrefix(m, "<!-- goalbot:digest week=")
