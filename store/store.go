@@ -308,3 +308,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func nullTime(t time.Time) sql.NullTime {
 	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
 }
+
+// QueryRowForTest runs a query on the store's pool; only tests use it, to
+// check invariants across tables (River's included).
+func (db *DB) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.queryRow(ctx, q, args...)
+}

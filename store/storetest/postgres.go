@@ -14,7 +14,7 @@ import (
 // PostgresURL creates a schema of its own for t in the database of
 // GOALBOT_TEST_POSTGRES_URL, drops it at cleanup, and returns a URL whose
 // search_path selects it.
-func PostgresURL(t *testing.T) string {
+func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("GOALBOT_TEST_POSTGRES_URL")
 	if base == "" {
