@@ -164,6 +164,9 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if g.TrackingIssue.IsZero() {
 		return nil
 	}
+	if err := t.enqueueNotices(ctx, g, trans); err != nil {
+		return err
+	}
 	return t.enqueue(ctx, RenderStatus{Goal: goalID})
 }
 

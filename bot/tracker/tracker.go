@@ -102,6 +102,7 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
 	river.AddWorker(w, &digestWorker{t: t})
+	river.AddWorker(w, &noticeWorker{t: t})
 }
 
 // RefreshItem is the job that re-reads one item from GitHub.

@@ -17,6 +17,7 @@ import (
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/sandbox"
 	"github.com/goalbot/goalbot/bot/webhook"
+	"github.com/goalbot/goalbot/config"
 	"github.com/goalbot/goalbot/store/storetest"
 )
 
@@ -407,5 +408,43 @@ func TestOutOfOrderDeliveryDoesNotRollBack(t *testing.T) {
 	waitIdle(t, e)
 	if got := sendBoundStatus(t, e); !strings.Contains(got, "fcp-finished") {
 		t.Errorf("late deliveries rolled the status back to %q", got)
+	}
+}
+
+func TestTransitionNoticesWhenEnabled(t *testing.T) {
+	e := newEnv(t, demoOptions{Configure: func(cfg *config.Config, _ *sandbox.Server) { cfg.Goals[0].Notices = true }})
+	loadGoal(t, e)
+	play := &demo.Play{SB: e.SB}
+	tl := demo.Timeline()
+	for i := 0; i <= 4; i++ { // up to the FCP start
+		e.Clock.Advance(tl[i].After)
+		tl[i].Do(play)
+		waitIdle(t, e)
+	}
+	var notices []string
+	for _, c := range e.SB.Comments(demo.TrackingRepo, demo.TrackingIssue) {
+		if strings.HasPrefix(c.Body, "<!-- goalbot:notice") {
+			notices = append(notices, c.Body)
+		}
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "rust-lang/rfcs#3654") || !strings.Contains(notices[0], "2024-08-16") {
+		t.Fatalf("notices = %q, want one about the FCP starting", notices)
+	}
+	if strings.Contains(notices[0], "@") {
+		t.Errorf("the notice pings: %q", notices[0])
+	}
+	// Redelivering everything announces nothing twice.
+	for _, d := range e.SB.Deliveries() {
+		e.SB.Redeliver(d.GUID)
+	}
+	waitIdle(t, e)
+	n := 0
+	for _, c := range e.SB.Comments(demo.TrackingRepo, demo.TrackingIssue) {
+		if strings.HasPrefix(c.Body, "<!-- goalbot:notice") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d notices after redelivery, want 1", n)
 	}
 }

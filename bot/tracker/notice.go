@@ -1,0 +1,100 @@
+package tracker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/render"
+	"github.com/goalbot/goalbot/bot/status"
+	"github.com/google/go-github/v62/github"
+	"github.com/riverqueue/river"
+)
+
+// major reports whether a transition into s is worth a notice of its own:
+// an FCP started or finished, an RFC or MCP accepted, work done or dropped.
+func major(s status.Status) bool {
+	switch s {
+	case status.InFCP, status.FCPFinished, status.Accepted, status.Complete, status.Postponed, status.Closed:
+		return true
+	}
+	return false
+}
+
+// NoticeJob posts one transition notice. Its fields name the transition,
+// so the same transition is announced once however often it is computed.
+type NoticeJob struct {
+	Goal    string `json:"goal" river:"unique"`
+	Subgoal string `json:"subgoal" river:"unique"`
+	To      string `json:"to" river:"unique"`
+	At      string `json:"at" river:"unique"`
+	Item    string `json:"item"`
+	Detail  string `json:"detail"`
+}
+
+// Kind names the job.
+func (NoticeJob) Kind() string { return "notice" }
+
+// enqueueNotices asks for notices of a goal's major transitions, when the
+// goal has notices switched on (they are off by default).
+func (t *Tracker) enqueueNotices(ctx context.Context, g bot.Goal, trans []bot.Transition) error {
+	if !g.Notices || g.TrackingIssue.IsZero() {
+		return nil
+	}
+	for _, tr := range trans {
+		if !major(status.Status(tr.New)) || tr.Item == "" {
+			continue
+		}
+		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: tr.New, At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
+			Item: tr.Item, Detail: tr.Detail}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("enqueue notice: %w", err)
+		}
+	}
+	return nil
+}
+
+type noticeWorker struct {
+	river.WorkerDefaults[NoticeJob]
+	t *Tracker
+}
+
+func (w *noticeWorker) Work(ctx context.Context, j *river.Job[NoticeJob]) error {
+	return jobError(w.t.postNotice(ctx, j.Args))
+}
+
+func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
+	g, err := t.store.Goal(ctx, n.Goal)
+	if err != nil {
+		return err
+	}
+	var doc goaldoc.Document
+	if err := json.Unmarshal(g.Doc, &doc); err != nil {
+		return err
+	}
+	v := render.NoticeView{GoalID: g.ID, GoalTitle: g.Title, Subgoal: n.Subgoal, Status: status.Status(n.To), Detail: n.Detail}
+	if s, ok := doc.Lookup(n.Subgoal); ok {
+		v.Subgoal = s.Title
+	}
+	if r, err := ref.Parse(n.Item, ref.Ref{}); err == nil {
+		v.Item = render.ItemLink{Ref: r}
+		if it, err := t.store.Item(ctx, r); err == nil {
+			v.Item.Title, v.Item.IsPull = it.Title, it.IsPull
+		}
+	}
+	issue := g.TrackingIssue
+	c, err := t.gh.Repo(ctx, issue.Owner, issue.Repo)
+	if err != nil {
+		return err
+	}
+	_, _, err = c.Issues.CreateComment(ctx, issue.Owner, issue.Repo, issue.Number, &github.IssueComment{Body: github.String(render.Notice(v))})
+	if err != nil {
+		return fmt.Errorf("post notice on %s: %w", issue, gh.Classify(err))
+	}
+	t.log.Info().Str("goal", g.ID).Str("subgoal", n.Subgoal).Str("to", n.To).Msg("transition notice posted")
+	return nil
+}
