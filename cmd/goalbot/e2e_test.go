@@ -84,11 +84,16 @@ func post(t *testing.T, e *demoEnv, event, id string, body []byte, sign bool) in
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "webhooks", name))
+	b, err := readFixture(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// readFixture reads a real webhook payload from testdata/webhooks.
+func readFixture(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", "webhooks", name))
 }
 
 func waitIdle(t *testing.T, e *demoEnv) {
