@@ -208,12 +208,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 }
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) error {
-	fs := newFlags("serve")
-	path := fs.String("config", "", "configuration file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path, getenv)
+	cfg, err := configCommand("serve", args, getenv, nil)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,20 @@ func loadConfig(path string, getenv env) (*config.Config, error) {
 	return cfg, nil
 }
 
+// configCommand parses a command's flags (--config and those define
+// adds) and loads the configuration.
+func configCommand(name string, args []string, getenv env, define func(fs *flag.FlagSet)) (*config.Config, error) {
+	fs := newFlags(name)
+	path := fs.String("config", "", "configuration file")
+	if define != nil {
+		define(fs)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	return loadConfig(*path, getenv)
+}
+
 // newLogger returns the one logger: JSON lines, or a console format when
 // stderr is a terminal.
 func newLogger(w io.Writer, level string) zerolog.Logger {
@@ -60,12 +74,7 @@ func newLogger(w io.Writer, level string) zerolog.Logger {
 }
 
 func cmdConfigCheck(args []string, stdout io.Writer, getenv env) error {
-	fs := newFlags("config check")
-	path := fs.String("config", "", "configuration file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path, getenv)
+	cfg, err := configCommand("config check", args, getenv, nil)
 	if err != nil {
 		return err
 	}
@@ -73,12 +82,7 @@ func cmdConfigCheck(args []string, stdout io.Writer, getenv env) error {
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	fs := newFlags("migrate")
-	path := fs.String("config", "", "configuration file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path, getenv)
+	cfg, err := configCommand("migrate", args, getenv, nil)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,27 +10,25 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot/render"
+	"github.com/goalbot/goalbot/config"
 	"github.com/mattn/go-isatty"
 )
 
 // openOneShot builds an App for a one-shot command: workers but no HTTP
 // server and no schedule.
-func openOneShot(ctx context.Context, path string, stderr io.Writer, getenv env) (*App, error) {
-	cfg, err := loadConfig(path, getenv)
-	if err != nil {
-		return nil, err
-	}
+func openOneShot(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error) {
 	return NewApp(ctx, cfg, newLogger(stderr, "warn"), AppOptions{NoSchedule: true, PollInterval: 50 * time.Millisecond})
 }
 
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	fs := newFlags("sync")
-	path := fs.String("config", "", "configuration file")
-	goal := fs.String("goal", "", "only the items of this goal")
-	if err := parseFlags(fs, args); err != nil {
+	var goal *string
+	cfg, err := configCommand("sync", args, getenv, func(fs *flag.FlagSet) {
+		goal = fs.String("goal", "", "only the items of this goal")
+	})
+	if err != nil {
 		return err
 	}
-	app, err := openOneShot(ctx, *path, stderr, getenv)
+	app, err := openOneShot(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -89,11 +88,13 @@ func (p *progress) done() {
 }
 
 func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	fs := newFlags("digest")
-	path := fs.String("config", "", "configuration file")
-	week := fs.String("week", "", "ISO week, e.g. 2024-W36 (default: the current week)")
-	dry := fs.Bool("dry-run", false, "print the digest instead of posting it")
-	if err := parseFlags(fs, args); err != nil {
+	var week *string
+	var dry *bool
+	cfg, err := configCommand("digest", args, getenv, func(fs *flag.FlagSet) {
+		week = fs.String("week", "", "ISO week, e.g. 2024-W36 (default: the current week)")
+		dry = fs.Bool("dry-run", false, "print the digest instead of posting it")
+	})
+	if err != nil {
 		return err
 	}
 	if *week == "" {
@@ -102,7 +103,7 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if _, err := render.ParseISOWeek(*week); err != nil {
 		return usagef("--week: %v", err)
 	}
-	app, err := openOneShot(ctx, *path, stderr, getenv)
+	app, err := openOneShot(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}

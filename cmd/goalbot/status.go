@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -16,14 +17,12 @@ import (
 )
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	fs := newFlags("status")
-	path := fs.String("config", "", "configuration file")
-	goal := fs.String("goal", "", "only this goal (id or period/id)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path, getenv)
+	var goal *string
+	var asJSON *bool
+	cfg, err := configCommand("status", args, getenv, func(fs *flag.FlagSet) {
+		goal = fs.String("goal", "", "only this goal (id or period/id)")
+		asJSON = fs.Bool("json", false, "print JSON")
+	})
 	if err != nil {
 		return err
 	}
