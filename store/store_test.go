@@ -64,3 +64,31 @@ func TestMigrateTwiceIsHarmless(t *testing.T) {
 		t.Fatalf("second Migrate: %v", err)
 	}
 }
+
+// TestPostgresReplicasMigrateTogether starts two stores on one fresh schema
+// at once: the advisory lock lets one migrate and the other find it done.
+func TestPostgresReplicasMigrateTogether(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			db, err := store.Open(ctx, u)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			if err := db.Migrate(ctx); err != nil {
+				errs <- err
+				return
+			}
+			errs <- db.Ready(ctx)
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("replica %d: %v", i, err)
+		}
+	}
+}
