@@ -160,7 +160,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	if id != 0 {
 		_, _, err = c.Issues.EditComment(ctx, issue.Owner, issue.Repo, id, &github.IssueComment{Body: github.String(body)})
 		if isNotFound(err) {
-			t.log.Warn().Str("goal", goalID).Int64("comment", id).Msg("status comment was deleted; making it again")
+			t.logger(ctx).Warn().Str("goal", goalID).Int64("comment", id).Msg("status comment was deleted; making it again")
 			id, err = 0, nil
 		}
 		if err != nil {
@@ -173,9 +173,9 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 			return fmt.Errorf("create status comment of %s: %w", goalID, gh.Classify(err))
 		}
 		id = cm.GetID()
-		t.log.Info().Str("goal", goalID).Int64("comment", id).Str("issue", issue.String()).Msg("status comment created")
+		t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Str("issue", issue.String()).Msg("status comment created")
 	} else {
-		t.log.Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
+		t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
 	}
 	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash}, owner); err != nil {
 		return err

@@ -158,7 +158,7 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 		return err
 	}
 	for _, tr := range trans {
-		t.log.Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", tr.Old).Str("to", tr.New).
+		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", tr.Old).Str("to", tr.New).
 			Str("detail", tr.Detail).Msg("status changed")
 	}
 	if g.TrackingIssue.IsZero() {

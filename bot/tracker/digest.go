@@ -193,7 +193,7 @@ func (t *Tracker) PostDigest(ctx context.Context, week string) (int, error) {
 			return 0, fmt.Errorf("create the %s digest: %w", week, gh.Classify(err))
 		}
 		number = is.GetNumber()
-		t.log.Info().Str("week", week).Int("issue", number).Str("repo", repo).Msg("digest issue created")
+		t.logger(ctx).Info().Str("week", week).Int("issue", number).Str("repo", repo).Msg("digest issue created")
 	}
 	if err := ds.SetDigestIssue(ctx, week, number); err != nil {
 		return number, err

@@ -71,7 +71,7 @@ func (t *Tracker) loadSource(ctx context.Context, src config.GoalSource, only ma
 			continue
 		}
 		for _, e := range doc.Errors {
-			t.log.Warn().Str("file", f.name).Int("line", e.Line).Msg("goal document: " + e.Message)
+			t.logger(ctx).Warn().Str("file", f.name).Int("line", e.Line).Msg("goal document: " + e.Message)
 		}
 		rev := f.revision
 		if revision != "" {
@@ -200,7 +200,7 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 		}
 		s, ok := findSubgoal(doc, l.Subgoal)
 		if !ok {
-			t.log.Error().Str("goal", id).Str("subgoal", l.Subgoal).Str("item", l.Item.String()).
+			t.logger(ctx).Error().Str("goal", id).Str("subgoal", l.Subgoal).Str("item", l.Item.String()).
 				Msg("config link names no subgoal of this goal; ignored")
 			continue
 		}
@@ -209,7 +209,7 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if err := t.store.SaveGoal(ctx, g, links); err != nil {
 		return err
 	}
-	t.log.Info().Str("goal", id).Int("subgoals", doc.Count()).Int("links", len(links)).Str("revision", revision).Msg("goal loaded")
+	t.logger(ctx).Info().Str("goal", id).Int("subgoals", doc.Count()).Int("links", len(links)).Str("revision", revision).Msg("goal loaded")
 	all, err := t.store.Links(ctx, id)
 	if err != nil {
 		return err

@@ -95,6 +95,6 @@ func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
 	if err != nil {
 		return fmt.Errorf("post notice on %s: %w", issue, gh.Classify(err))
 	}
-	t.log.Info().Str("goal", g.ID).Str("subgoal", n.Subgoal).Str("to", n.To).Msg("transition notice posted")
+	t.logger(ctx).Info().Str("goal", g.ID).Str("subgoal", n.Subgoal).Str("to", n.To).Msg("transition notice posted")
 	return nil
 }

@@ -235,7 +235,7 @@ func (t *Tracker) RecoverDeliveries(ctx context.Context) (int, error) {
 				continue
 			}
 			if asked >= maxRedeliveries {
-				t.log.Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
+				t.logger(ctx).Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
 				return asked, nil
 			}
 			_, _, err := app.Apps.RedeliverHookDelivery(ctx, d.GetID())
@@ -244,7 +244,7 @@ func (t *Tracker) RecoverDeliveries(ctx context.Context) (int, error) {
 				return asked, fmt.Errorf("redeliver %s: %w", d.GetGUID(), gh.Classify(err))
 			}
 			asked++
-			t.log.Info().Str("delivery", d.GetGUID()).Str("event", d.GetEvent()).Str("status", d.GetStatus()).Msg("asked GitHub to redeliver a failed webhook")
+			t.logger(ctx).Info().Str("delivery", d.GetGUID()).Str("event", d.GetEvent()).Str("status", d.GetStatus()).Msg("asked GitHub to redeliver a failed webhook")
 		}
 		if old || resp.Cursor == "" {
 			break
@@ -271,10 +271,10 @@ type syncWorker struct {
 func (w *syncWorker) Work(ctx context.Context, j *river.Job[SyncJob]) error {
 	n, err := w.t.RecoverDeliveries(ctx)
 	if err != nil {
-		w.t.log.Warn().Err(err).Msg("missed-delivery recovery failed")
+		w.t.logger(ctx).Warn().Err(err).Msg("missed-delivery recovery failed")
 	}
 	rep, err := w.t.Sync(ctx, "", nil)
-	w.t.log.Info().Str("tick", j.Args.Tick).Int("redelivered", n).Int("items", rep.Items).Int("checked", rep.Checked).
+	w.t.logger(ctx).Info().Str("tick", j.Args.Tick).Int("redelivered", n).Int("items", rep.Items).Int("checked", rep.Checked).
 		Int("changed", rep.Changed).Int("cached", rep.Cached).Msg("sync done")
 	return jobError(err)
 }

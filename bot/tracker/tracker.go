@@ -120,3 +120,12 @@ type RenderStatus struct {
 
 // Kind names the job.
 func (RenderStatus) Kind() string { return "render_status" }
+
+// logger returns the logger of ctx (a delivery's, carrying its id, event
+// and repository) or the tracker's own.
+func (t *Tracker) logger(ctx context.Context) *zerolog.Logger {
+	if l := zerolog.Ctx(ctx); l.GetLevel() != zerolog.Disabled {
+		return l
+	}
+	return &t.log
+}
