@@ -17,6 +17,7 @@ type Goal struct {
 	Doc           json.RawMessage // the goaldoc.Document as JSON
 	Notices       bool            // post transition notices for this goal
 	UpdatedAt     time.Time
+	StatusVersion int64 // grows whenever what the living comment shows may have changed
 }
 
 // Item kinds.
@@ -99,7 +100,9 @@ type StatusComment struct {
 	Issue     ref.Ref // the tracking issue it lives on
 	CommentID int64   // 0 while claimed but not yet created
 	BodyHash  string  // sha256 of the last body written
-	UpdatedAt time.Time
+	// RenderedVersion is the goal's StatusVersion the last write showed.
+	RenderedVersion int64
+	UpdatedAt       time.Time
 }
 
 // Digest records the digest issue of one ISO week.

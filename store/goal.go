@@ -11,12 +11,12 @@ import (
 	"github.com/goalbot/goalbot/bot/ref"
 )
 
-const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at`
+const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at, status_version`
 
 func scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
 	var g bot.Goal
 	var tracking, doc string
-	if err := s.Scan(&g.ID, &g.Title, &g.Source, &g.Revision, &tracking, &doc, &g.Notices, &g.UpdatedAt); err != nil {
+	if err := s.Scan(&g.ID, &g.Title, &g.Source, &g.Revision, &tracking, &doc, &g.Notices, &g.UpdatedAt, &g.StatusVersion); err != nil {
 		return g, err
 	}
 	g.Doc = []byte(doc)
@@ -38,10 +38,11 @@ func (db *DB) SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error 
 		g.UpdatedAt = db.Now()
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO goals (`+goalColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		// A saved document may read differently: its version moves too.
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO goals (`+goalColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
 			ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
 			revision = excluded.revision, tracking_issue = excluded.tracking_issue, doc = excluded.doc,
-			notices = excluded.notices, updated_at = excluded.updated_at`),
+			notices = excluded.notices, updated_at = excluded.updated_at, status_version = goals.status_version + 1`),
 			g.ID, g.Title, g.Source, g.Revision, g.TrackingIssue.String(), string(g.Doc), g.Notices, g.UpdatedAt.UTC())
 		if err != nil {
 			return err

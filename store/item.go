@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/ref"
@@ -144,4 +145,32 @@ func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, e
 		return false, fmt.Errorf("update item %s: %w", r, err)
 	}
 	return saved, nil
+}
+
+// GoalItems returns every stored item linked to a goal, in one query.
+func (db *DB) GoalItems(ctx context.Context, goal string) ([]bot.Item, error) {
+	rows, err := db.query(ctx, `SELECT `+prefixed("i.", itemColumns)+` FROM items i
+		WHERE i.ref IN (SELECT item FROM links WHERE goal = ?) AND i.kind <> '' ORDER BY i.ref`, goal)
+	if err != nil {
+		return nil, fmt.Errorf("items of %s: %w", goal, err)
+	}
+	defer rows.Close()
+	var out []bot.Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("items of %s: %w", goal, err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// prefixed qualifies each column of a comma-separated list.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }

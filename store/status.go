@@ -32,17 +32,22 @@ func (db *DB) Statuses(ctx context.Context, goal string) (map[string]bot.Subgoal
 	return out, rows.Err()
 }
 
-// ReplaceStatuses stores the complete status set of a goal and appends the
-// transitions that led to it, in one transaction. Subgoals absent from
-// statuses are deleted (they left the document).
-func (db *DB) ReplaceStatuses(ctx context.Context, goal string, statuses []bot.SubgoalStatus, transitions []bot.Transition) error {
+// SaveStatuses stores the changed statuses of a goal, deletes those of
+// subgoals that left the document, appends the transitions, and bumps the
+// goal's status version (which tells renderers there is news), in one
+// transaction.
+func (db *DB) SaveStatuses(ctx context.Context, goal string, changed []bot.SubgoalStatus, removed []string, transitions []bot.Transition) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM statuses WHERE goal = ?`), goal); err != nil {
-			return err
+		for _, id := range removed {
+			if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM statuses WHERE goal = ? AND subgoal = ?`), goal, id); err != nil {
+				return err
+			}
 		}
-		for _, s := range statuses {
+		for _, s := range changed {
 			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO statuses
-				(goal, subgoal, status, detail, doc_status, disagree, since) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				(goal, subgoal, status, detail, doc_status, disagree, since) VALUES (?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (goal, subgoal) DO UPDATE SET status = excluded.status, detail = excluded.detail,
+				doc_status = excluded.doc_status, disagree = excluded.disagree, since = excluded.since`),
 				goal, s.Subgoal, s.Status, s.Detail, s.DocStatus, s.Disagree, s.Since.UTC()); err != nil {
 				return err
 			}
@@ -54,7 +59,8 @@ func (db *DB) ReplaceStatuses(ctx context.Context, goal string, statuses []bot.S
 				return err
 			}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, db.rebind(`UPDATE goals SET status_version = status_version + 1 WHERE id = ?`), goal)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("save statuses of %s: %w", goal, err)
@@ -124,8 +130,8 @@ func (db *DB) statusComment(ctx context.Context, tx *sql.Tx, goal string) (bot.S
 	var sc bot.StatusComment
 	var repo string
 	var number int
-	err := tx.QueryRowContext(ctx, db.rebind(`SELECT goal, repo, number, comment_id, body_hash, updated_at
-		FROM status_comments WHERE goal = ?`), goal).Scan(&sc.Goal, &repo, &number, &sc.CommentID, &sc.BodyHash, &sc.UpdatedAt)
+	err := tx.QueryRowContext(ctx, db.rebind(`SELECT goal, repo, number, comment_id, body_hash, rendered_version, updated_at
+		FROM status_comments WHERE goal = ?`), goal).Scan(&sc.Goal, &repo, &number, &sc.CommentID, &sc.BodyHash, &sc.RenderedVersion, &sc.UpdatedAt)
 	if err != nil {
 		return sc, err
 	}
@@ -153,8 +159,8 @@ func (db *DB) StatusComment(ctx context.Context, goal string) (bot.StatusComment
 // releases the lease. It fails with ECONFLICT when the lease was lost.
 func (db *DB) SaveStatusComment(ctx context.Context, sc bot.StatusComment, owner string) error {
 	res, err := db.exec(ctx, `UPDATE status_comments SET repo = ?, number = ?, comment_id = ?, body_hash = ?,
-		updated_at = ?, lease_owner = '', lease_until = NULL WHERE goal = ? AND lease_owner = ?`,
-		sc.Issue.FullName(), sc.Issue.Number, sc.CommentID, sc.BodyHash, db.Now().UTC(), sc.Goal, owner)
+		rendered_version = ?, updated_at = ?, lease_owner = '', lease_until = NULL WHERE goal = ? AND lease_owner = ?`,
+		sc.Issue.FullName(), sc.Issue.Number, sc.CommentID, sc.BodyHash, sc.RenderedVersion, db.Now().UTC(), sc.Goal, owner)
 	if err != nil {
 		return fmt.Errorf("save status comment of %s: %w", sc.Goal, err)
 	}

@@ -317,7 +317,7 @@ func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 				return err
 			}
 		}
-		if err := t.enqueue(ctx, RenderStatus{Goal: g.ID}); err != nil {
+		if err := t.enqueueRender(ctx, g.ID); err != nil {
 			return err
 		}
 	}

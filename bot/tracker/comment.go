@@ -81,6 +81,10 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 			bySubgoal[l.Subgoal] = append(bySubgoal[l.Subgoal], l.Item)
 		}
 	}
+	items, err := t.goalItems(ctx, goalID)
+	if err != nil {
+		return render.GoalView{}, err
+	}
 	v := render.GoalView{ID: g.ID, Title: g.Title, TrackingIssue: g.TrackingIssue, Source: g.Revision}
 	depth := map[string]int{}
 	doc.Walk(func(s, parent *goaldoc.Subgoal) bool {
@@ -93,7 +97,7 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 			Disagree: st.Disagree, Since: st.Since}
 		for _, r := range bySubgoal[s.ID] {
 			il := render.ItemLink{Ref: r}
-			if it, err := t.store.Item(ctx, r); err == nil {
+			if it := items[r]; it != nil {
 				il.Title, il.IsPull = it.Title, it.IsPull
 			}
 			row.Items = append(row.Items, il)
@@ -131,6 +135,15 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 			t.store.ReleaseStatusComment(context.WithoutCancel(ctx), goalID, owner)
 		}
 	}()
+	// Under the lease, read the version first: what is rendered below is at
+	// least that new.
+	if g, err = t.store.Goal(ctx, goalID); err != nil {
+		return err
+	}
+	version := g.StatusVersion
+	if sc.CommentID != 0 && sc.Issue == g.TrackingIssue && sc.RenderedVersion >= version {
+		return nil // a render since the last change already showed it
+	}
 	v, err := t.View(ctx, goalID)
 	if err != nil {
 		return err
@@ -140,7 +153,13 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	hash := hex.EncodeToString(sum[:])
 	issue := g.TrackingIssue
 	if sc.CommentID != 0 && sc.BodyHash == hash && sc.Issue == issue {
-		return nil // nothing changed: no write
+		// Nothing shown changed: no write, but remember the version.
+		sc.RenderedVersion = version
+		if err := t.store.SaveStatusComment(ctx, sc, owner); err != nil {
+			return err
+		}
+		saved = true
+		return nil
 	}
 	c, err := t.gh.Repo(ctx, issue.Owner, issue.Repo)
 	if err != nil {
@@ -177,7 +196,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	} else {
 		t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
 	}
-	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash}, owner); err != nil {
+	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash, RenderedVersion: version}, owner); err != nil {
 		return err
 	}
 	saved = true

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/status"
 	"github.com/goalbot/goalbot/config"
+	"github.com/riverqueue/river"
 )
 
 // rules is the ordered rule list: config overrides, then the defaults.
@@ -70,22 +72,9 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 			bySubgoal[l.Subgoal] = append(bySubgoal[l.Subgoal], l.Item)
 		}
 	}
-	items := map[ref.Ref]*bot.Item{}
-	for _, refs := range bySubgoal {
-		for _, r := range refs {
-			if _, ok := items[r]; ok {
-				continue
-			}
-			it, err := t.store.Item(ctx, r)
-			if bot.ErrorCode(err) == bot.ENOTFOUND {
-				items[r] = nil // not read yet; a refresh is queued
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			items[r] = &it
-		}
+	items, err := t.goalItems(ctx, goalID)
+	if err != nil {
+		return err
 	}
 	computed := map[string]status.Result{}
 	var compute func(s *goaldoc.Subgoal) status.Result
@@ -123,8 +112,7 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 		return err
 	}
 	now := t.now()
-	changed := len(old) != len(computed)
-	var rows []bot.SubgoalStatus
+	var changed []bot.SubgoalStatus
 	var trans []bot.Transition
 	doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
 		r := computed[s.ID]
@@ -133,28 +121,31 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 		prev, seen := old[s.ID]
 		switch {
 		case !seen:
-			changed = true
+			changed = append(changed, row)
 		case prev.Status != row.Status:
-			changed = true
+			changed = append(changed, row)
 			item := ""
 			if !c.Item.IsZero() {
 				item = c.Item.String()
 			}
 			trans = append(trans, bot.Transition{Goal: goalID, Subgoal: s.ID, Old: prev.Status, New: row.Status,
 				Detail: row.Detail, At: now, DeliveryID: c.DeliveryID, Item: item})
-		default:
+		case prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree:
 			row.Since = prev.Since
-			if prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree {
-				changed = true
-			}
+			changed = append(changed, row)
 		}
-		rows = append(rows, row)
 		return true
 	})
-	if !changed {
+	var removed []string
+	for id := range old {
+		if _, ok := computed[id]; !ok {
+			removed = append(removed, id)
+		}
+	}
+	if len(changed) == 0 && len(removed) == 0 {
 		return nil
 	}
-	if err := t.store.ReplaceStatuses(ctx, goalID, rows, trans); err != nil {
+	if err := t.store.SaveStatuses(ctx, goalID, changed, removed, trans); err != nil {
 		return err
 	}
 	for _, tr := range trans {
@@ -167,7 +158,22 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if err := t.enqueueNotices(ctx, g, trans); err != nil {
 		return err
 	}
-	return t.enqueue(ctx, RenderStatus{Goal: goalID})
+	return t.enqueueRender(ctx, goalID)
+}
+
+// enqueueRender asks for a render of the goal's living comment a moment
+// from now, so that a burst of changes (a goal loading hundreds of items)
+// is written once or a few times, not once per change; renders that find
+// nothing new since the last write end at once.
+func (t *Tracker) enqueueRender(ctx context.Context, goalID string) error {
+	opts := &river.InsertOpts{}
+	if t.renderDelay > 0 {
+		opts.ScheduledAt = time.Now().Add(t.renderDelay)
+	}
+	if _, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID}, opts); err != nil {
+		return fmt.Errorf("enqueue render of %s: %w", goalID, err)
+	}
+	return nil
 }
 
 func containsRef(list []ref.Ref, r ref.Ref) bool {
@@ -177,4 +183,18 @@ func containsRef(list []ref.Ref, r ref.Ref) bool {
 		}
 	}
 	return false
+}
+
+// goalItems loads every stored item of a goal in one query; items linked
+// but not read yet are absent (a refresh is queued for them).
+func (t *Tracker) goalItems(ctx context.Context, goalID string) (map[ref.Ref]*bot.Item, error) {
+	list, err := t.store.GoalItems(ctx, goalID)
+	if err != nil {
+		return nil, err
+	}
+	items := make(map[ref.Ref]*bot.Item, len(list))
+	for i := range list {
+		items[list[i].Ref] = &list[i]
+	}
+	return items, nil
 }

@@ -221,7 +221,13 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 			}
 		}
 	}
-	return t.Recompute(ctx, id, cause{})
+	if err := t.Recompute(ctx, id, cause{}); err != nil {
+		return err
+	}
+	if g.TrackingIssue.IsZero() {
+		return nil
+	}
+	return t.enqueueRender(ctx, id) // the document itself may read differently
 }
 
 // findSubgoal finds a subgoal by stable id, title or line number.

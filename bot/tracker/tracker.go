@@ -32,10 +32,11 @@ type Store interface {
 	RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, error)
 	Item(ctx context.Context, r ref.Ref) (bot.Item, error)
 	Items(ctx context.Context) ([]bot.Item, error)
+	GoalItems(ctx context.Context, goal string) ([]bot.Item, error)
 	UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (bool, error)) (bool, error)
 	LockGoal(ctx context.Context, goal string) (unlock func(), err error)
 	Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error)
-	ReplaceStatuses(ctx context.Context, goal string, statuses []bot.SubgoalStatus, transitions []bot.Transition) error
+	SaveStatuses(ctx context.Context, goal string, changed []bot.SubgoalStatus, removed []string, transitions []bot.Transition) error
 	LeaseStatusComment(ctx context.Context, goal string, issue ref.Ref, owner string, ttl time.Duration) (bot.StatusComment, bool, error)
 	SaveStatusComment(ctx context.Context, sc bot.StatusComment, owner string) error
 	ReleaseStatusComment(ctx context.Context, goal, owner string) error
@@ -62,6 +63,9 @@ type Config struct {
 	Log      zerolog.Logger
 	Settings *config.Config
 	Now      func() time.Time // default time.Now
+	// RenderDelay gathers a burst of changes into one comment write;
+	// 0 renders at once.
+	RenderDelay time.Duration
 }
 
 // Tracker is the status engine.
@@ -75,11 +79,13 @@ type Tracker struct {
 	rules  rules
 	owner  string       // lease owner id of this process
 	leases atomic.Int64 // numbers each lease attempt
+
+	renderDelay time.Duration // see Config.RenderDelay
 }
 
 // New returns a tracker; call Register and SetQueue before use.
 func New(c Config) *Tracker {
-	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now}
+	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now, renderDelay: c.RenderDelay}
 	if t.now == nil {
 		t.now = func() time.Time { return time.Now().UTC() }
 	}

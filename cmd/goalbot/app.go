@@ -48,6 +48,7 @@ type AppOptions struct {
 	Transport    http.RoundTripper
 	Now          func() time.Time // the tracker's clock; default time.Now
 	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
+	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s, <0 none
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.
@@ -63,6 +64,12 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	}
 	if opt.RetryBase == 0 {
 		opt.RetryBase = time.Second
+	}
+	switch {
+	case opt.RenderDelay == 0:
+		opt.RenderDelay = 2 * time.Second
+	case opt.RenderDelay < 0:
+		opt.RenderDelay = 0
 	}
 	a := &App{Config: cfg, Log: log}
 	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
@@ -94,7 +101,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	workers := river.NewWorkers()
 	river.AddWorker(workers, dispatcher.Worker())
 	a.Tracker = tracker.New(tracker.Config{
-		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now,
+		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now, RenderDelay: opt.RenderDelay,
 	})
 	a.Tracker.Register(dispatcher, workers)
 	var periodic []*river.PeriodicJob

@@ -102,6 +102,9 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 	}
 	o.App.Now = clock.Now
 	o.App.NoSchedule = true // the demo drives digest and sync itself
+	if o.App.RenderDelay == 0 {
+		o.App.RenderDelay = -1 // show each step's comment at once
+	}
 	app, err := NewApp(ctx, cfg, log, o.App)
 	if err != nil {
 		sb.Close()

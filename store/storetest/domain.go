@@ -132,11 +132,18 @@ func testStatusesAndTransitions(t *testing.T, db *store.DB) {
 	st := []bot.SubgoalStatus{{Goal: "g", Subgoal: "a", Status: "in-fcp", Detail: "merge, ends 2024-08-20", Since: day(10)},
 		{Goal: "g", Subgoal: "b", Status: "complete", DocStatus: "complete", Disagree: true, Since: day(1)}}
 	tr := []bot.Transition{{Goal: "g", Subgoal: "a", Old: "fcp-proposed", New: "in-fcp", At: day(10), DeliveryID: "d1", Item: rfc3654.String()}}
-	if err := db.ReplaceStatuses(ctx, "g", st, tr); err != nil {
+	if err := db.SaveGoal(ctx, bot.Goal{ID: "g", Title: "G", Source: "dir:x", Doc: json.RawMessage(`{}`)}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReplaceStatuses(ctx, "g", st[:1], []bot.Transition{{Goal: "g", Subgoal: "a", Old: "in-fcp", New: "fcp-finished", At: day(20)}}); err != nil {
+	g0, _ := db.Goal(ctx, "g")
+	if err := db.SaveStatuses(ctx, "g", st, nil, tr); err != nil {
 		t.Fatal(err)
+	}
+	if err := db.SaveStatuses(ctx, "g", nil, []string{"b"}, []bot.Transition{{Goal: "g", Subgoal: "a", Old: "in-fcp", New: "fcp-finished", At: day(20)}}); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := db.Goal(ctx, "g"); g.StatusVersion != g0.StatusVersion+2 {
+		t.Errorf("status version went from %d to %d after two saves", g0.StatusVersion, g.StatusVersion)
 	}
 	got, err := db.Statuses(ctx, "g")
 	if err != nil {
@@ -169,11 +176,11 @@ func testStatusCommentLease(t *testing.T, db *store.DB) {
 	if err := db.SaveStatusComment(ctx, bot.StatusComment{Goal: "g", Issue: goal105, CommentID: 1 << 33, BodyHash: "h"}, "w2"); bot.ErrorCode(err) != bot.ECONFLICT {
 		t.Errorf("save without the lease = %v, want ECONFLICT", err)
 	}
-	if err := db.SaveStatusComment(ctx, bot.StatusComment{Goal: "g", Issue: goal105, CommentID: 1 << 33, BodyHash: "h"}, "w1"); err != nil {
+	if err := db.SaveStatusComment(ctx, bot.StatusComment{Goal: "g", Issue: goal105, CommentID: 1 << 33, BodyHash: "h", RenderedVersion: 7}, "w1"); err != nil {
 		t.Fatal(err)
 	}
 	sc, ok, _ = db.LeaseStatusComment(ctx, "g", goal105, "w2", time.Minute)
-	if !ok || sc.CommentID != 1<<33 || sc.BodyHash != "h" {
+	if !ok || sc.CommentID != 1<<33 || sc.BodyHash != "h" || sc.RenderedVersion != 7 {
 		t.Fatalf("lease after save = %+v, %v", sc, ok)
 	}
 	now = now.Add(2 * time.Minute) // w2 crashed; its lease expires

@@ -1,0 +1,2 @@
+ALTER TABLE goals ADD COLUMN status_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE status_comments ADD COLUMN rendered_version BIGINT NOT NULL DEFAULT 0;
