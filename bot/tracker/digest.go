@@ -51,23 +51,18 @@ func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestVi
 		return v, err
 	}
 	items := map[ref.Ref]*itemState{}
-	item := func(r ref.Ref) *itemState {
-		if s, ok := items[r]; ok {
-			return s
-		}
-		it, err := t.store.Item(ctx, r)
+	for _, g := range goals {
+		list, err := t.store.GoalItems(ctx, g.ID)
 		if err != nil {
-			items[r] = nil
-			return nil
+			return v, err
 		}
-		s, err := decodeItem(it)
-		if err != nil {
-			items[r] = nil
-			return nil
+		for _, it := range list {
+			if s, err := decodeItem(it); err == nil {
+				items[it.Ref] = &s
+			}
 		}
-		items[r] = &s
-		return &s
 	}
+	item := func(r ref.Ref) *itemState { return items[r] }
 	link := func(r ref.Ref) render.ItemLink {
 		l := render.ItemLink{Ref: r}
 		if s := item(r); s != nil {
@@ -80,9 +75,11 @@ func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestVi
 		if err := json.Unmarshal(g.Doc, &doc); err != nil {
 			return v, fmt.Errorf("goal %s: stored document: %w", g.ID, err)
 		}
+		titles := map[string]string{}
+		doc.Walk(func(s, _ *goaldoc.Subgoal) bool { titles[s.ID] = s.Title; return true })
 		title := func(id string) string {
-			if s, ok := doc.Lookup(id); ok {
-				return s.Title
+			if t, ok := titles[id]; ok {
+				return t
 			}
 			return id
 		}
