@@ -22,7 +22,7 @@ import (
 // trigger is a comment (or issue body, or review body) that may hold
 // commands, normalised from the three webhook shapes.
 type trigger struct {
-	item        snapshot
+	item        gh.Issue
 	commentID   int64 // 0 for an issue body or a review
 	reviewID    int64
 	body, prev  string // prev: the body before an edit, "" otherwise
@@ -89,9 +89,9 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 		key = -tr.reviewID
 	}
 	if key == 0 {
-		key = -int64(tr.item.ref.Number) << 20 // issue bodies: one per issue
+		key = -int64(tr.item.Repo.Number) << 20 // issue bodies: one per issue
 	}
-	sum := sha256.Sum256([]byte(tr.item.ref.String() + "\x00" + tr.body))
+	sum := sha256.Sum256([]byte(tr.item.Repo.String() + "\x00" + tr.body))
 	revision := hex.EncodeToString(sum[:8])
 	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
 	if err != nil {
@@ -100,7 +100,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	if !claimed && replyID != 0 {
 		return nil
 	}
-	log := zerolog.Ctx(ctx).With().Str("item", tr.item.ref.String()).Str("commenter", tr.author).Logger()
+	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
 	var replies []string
 	okCount := 0
 	for _, c := range cmds {
@@ -117,7 +117,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 			okCount++
 		}
 	}
-	r := tr.item.ref
+	r := tr.item.Repo
 	client, err := t.gh.Repo(ctx, r.Owner, r.Repo)
 	if err != nil {
 		return err
@@ -168,12 +168,12 @@ func refusal(err error) string {
 // runCommand runs one command and returns what to reply ("" for a silent
 // success acknowledged by the reaction).
 func (t *Tracker) runCommand(ctx context.Context, tr trigger, c command.Command) (string, error) {
-	base := ref.New(tr.item.ref.Owner, tr.item.ref.Repo, 0)
+	base := ref.New(tr.item.Repo.Owner, tr.item.Repo.Repo, 0)
 	p, err := command.Parse(c, base)
 	if err != nil {
 		return "", err
 	}
-	isAuthor := strings.EqualFold(tr.author, tr.item.author)
+	isAuthor := strings.EqualFold(tr.author, tr.item.Author)
 	if t.cfg != nil && !t.cfg.Commands.Allows(p.Verb, tr.association, isAuthor) {
 		who := strings.Join(t.cfg.Commands.Permissions[p.Verb], ", ")
 		who = strings.ReplaceAll(who, "AUTHOR", "the author of this item")
@@ -190,7 +190,7 @@ func (t *Tracker) runCommand(ctx context.Context, tr trigger, c command.Command)
 	case command.VerbRefresh:
 		return "", t.refreshCommand(ctx, tr)
 	case command.VerbStatus:
-		return t.statusReply(ctx, tr.item.ref)
+		return t.statusReply(ctx, tr.item.Repo)
 	}
 	return "", bot.Errorf(bot.EINVALID, "unknown command")
 }
@@ -233,7 +233,7 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 	if err != nil {
 		return err
 	}
-	item := tr.item.ref
+	item := tr.item.Repo
 	if _, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()}); err != nil {
 		return err
 	}
@@ -242,8 +242,8 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 	sn := tr.item
 	if err := t.updateItem(ctx, item, cause{Item: item}, func(s *itemState) error {
 		s.merge(sn)
-		s.fcp = s.fcp.ApplyLabels(sn.labels, sn.updatedAt)
-		s.mcp = s.mcp.ApplyLabels(sn.labels, sn.updatedAt)
+		s.fcp = s.fcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
+		s.mcp = s.mcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
 		return nil
 	}); err != nil {
 		return err
@@ -260,11 +260,11 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 		}
 		goalID = g.ID
 	}
-	links, err := t.store.LinksToItem(ctx, tr.item.ref)
+	links, err := t.store.LinksToItem(ctx, tr.item.Repo)
 	if err != nil {
 		return err
 	}
-	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.ref)
+	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.Repo)
 	if err != nil {
 		return err
 	}
@@ -274,15 +274,15 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 			what = "goal " + goalID
 		}
 		if len(links) > 0 {
-			return bot.Errorf(bot.EINVALID, "%s is linked to %s by its goal document or goalbot's configuration, not by a command; change it there", tr.item.ref, what)
+			return bot.Errorf(bot.EINVALID, "%s is linked to %s by its goal document or goalbot's configuration, not by a command; change it there", tr.item.Repo, what)
 		}
-		return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by %s", tr.item.ref, what)
+		return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by %s", tr.item.Repo, what)
 	}
 	done := map[string]bool{}
 	for _, l := range links {
 		if (goalID == "" || l.Goal == goalID) && !done[l.Goal] {
 			done[l.Goal] = true
-			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.ref}); err != nil {
+			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.Repo}); err != nil {
 				return err
 			}
 		}
@@ -293,19 +293,19 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 // refreshCommand re-reads this item, or every item of the goals whose
 // tracking issue this is.
 func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
-	goals, err := t.store.GoalsByTrackingIssue(ctx, tr.item.ref)
+	goals, err := t.store.GoalsByTrackingIssue(ctx, tr.item.Repo)
 	if err != nil {
 		return err
 	}
 	if len(goals) == 0 {
-		links, err := t.store.LinksToItem(ctx, tr.item.ref)
+		links, err := t.store.LinksToItem(ctx, tr.item.Repo)
 		if err != nil {
 			return err
 		}
 		if len(links) == 0 {
-			return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by any goal; link it first with `/goal track <tracking-issue> <subgoal>`", tr.item.ref)
+			return bot.Errorf(bot.ENOTFOUND, "%s is not tracked by any goal; link it first with `/goal track <tracking-issue> <subgoal>`", tr.item.Repo)
 		}
-		return t.enqueue(ctx, RefreshItem{Item: tr.item.ref.String()})
+		return t.enqueue(ctx, RefreshItem{Item: tr.item.Repo.String()})
 	}
 	for _, g := range goals {
 		links, err := t.store.Links(ctx, g.ID)

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -178,7 +177,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	}
 	if id != 0 {
 		_, _, err = c.Issues.EditComment(ctx, issue.Owner, issue.Repo, id, &github.IssueComment{Body: github.String(body)})
-		if isNotFound(err) {
+		if gh.IsNotFound(err) {
 			t.logger(ctx).Warn().Str("goal", goalID).Int64("comment", id).Msg("status comment was deleted; making it again")
 			id, err = 0, nil
 		}
@@ -223,15 +222,6 @@ func (t *Tracker) findStatusComment(ctx context.Context, issue ref.Ref, goalID s
 		}
 	}
 	return 0, nil
-}
-
-// isNotFound reports whether err is GitHub's 404 or 410.
-func isNotFound(err error) bool {
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		return er.Response.StatusCode == http.StatusNotFound || er.Response.StatusCode == http.StatusGone
-	}
-	return errors.Is(gh.Classify(err), gh.ErrNotFound)
 }
 
 // jobError turns an error into the job's fate, after classifying GitHub's

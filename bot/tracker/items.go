@@ -95,41 +95,14 @@ func factsOf(it bot.Item) status.Facts {
 	return f
 }
 
-// snapshot is an item's base fields as a webhook payload or a read shows them.
-type snapshot struct {
-	ref       ref.Ref
-	title     string
-	state     string
-	isPull    bool
-	labels    []string
-	author    string
-	updatedAt time.Time
+// issueSnapshot is an issue's state as a webhook payload shows it.
+func issueSnapshot(is *github.Issue, repo *github.Repository) gh.Issue {
+	return gh.IssueFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), is.GetNumber()), is)
 }
 
-func issueSnapshot(is *github.Issue, repo *github.Repository) snapshot {
-	r := ref.New(repo.GetOwner().GetLogin(), repo.GetName(), is.GetNumber())
-	s := snapshot{ref: r, title: is.GetTitle(), state: is.GetState(), isPull: is.IsPullRequest(),
-		author: is.GetUser().GetLogin(), updatedAt: is.GetUpdatedAt().Time.UTC()}
-	if is.PullRequestLinks != nil && is.PullRequestLinks.MergedAt != nil {
-		s.state = bot.StateMerged
-	}
-	for _, l := range is.Labels {
-		s.labels = append(s.labels, l.GetName())
-	}
-	return s
-}
-
-func pullSnapshot(pr *github.PullRequest, repo *github.Repository) snapshot {
-	r := ref.New(repo.GetOwner().GetLogin(), repo.GetName(), pr.GetNumber())
-	s := snapshot{ref: r, title: pr.GetTitle(), state: pr.GetState(), isPull: true,
-		author: pr.GetUser().GetLogin(), updatedAt: pr.GetUpdatedAt().Time.UTC()}
-	if pr.GetMerged() || pr.MergedAt != nil {
-		s.state = bot.StateMerged
-	}
-	for _, l := range pr.Labels {
-		s.labels = append(s.labels, l.GetName())
-	}
-	return s
+// pullSnapshot is a pull request's state as a webhook payload shows it.
+func pullSnapshot(pr *github.PullRequest, repo *github.Repository) gh.Issue {
+	return gh.PullFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), pr.GetNumber()), pr)
 }
 
 // updateItem applies change to the item behind r under the store's row
@@ -179,13 +152,13 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 
 // merge applies a snapshot's base fields when it is not older than what the
 // item shows, so that late deliveries never roll state back.
-func (s *itemState) merge(sn snapshot) bool {
-	if !s.UpdatedAt.IsZero() && sn.updatedAt.Before(s.UpdatedAt) {
+func (s *itemState) merge(sn gh.Issue) bool {
+	if !s.UpdatedAt.IsZero() && sn.UpdatedAt.Before(s.UpdatedAt) {
 		return false
 	}
-	s.Title, s.IsPull, s.Author, s.Labels, s.UpdatedAt = sn.title, sn.isPull, sn.author, sn.labels, sn.updatedAt
-	if s.State != bot.StateMerged || sn.state == bot.StateMerged {
-		s.State = sn.state
+	s.Title, s.IsPull, s.Author, s.Labels, s.UpdatedAt = sn.Title, sn.IsPull, sn.Author, sn.Labels, sn.UpdatedAt
+	if s.State != bot.StateMerged || sn.State == bot.StateMerged {
+		s.State = sn.State
 	}
 	s.Kind = kindOf(s.Ref, s.IsPull, s.Labels)
 	return true
@@ -197,7 +170,7 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	if err != nil {
 		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
 	}
-	var sn snapshot
+	var sn gh.Issue
 	var label *github.Label
 	var action string
 	switch e := ev.(type) {
@@ -214,17 +187,17 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	default:
 		return nil
 	}
-	return t.updateItem(ctx, sn.ref, cause{DeliveryID: d.ID, Item: sn.ref}, func(s *itemState) error {
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *itemState) error {
 		newer := s.merge(sn)
 		switch {
 		case (action == "labeled" || action == "unlabeled") && label != nil:
-			s.apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.updatedAt))
+			s.apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
 		case newer:
-			s.fcp = s.fcp.ApplyLabels(sn.labels, sn.updatedAt)
-			s.mcp = s.mcp.ApplyLabels(sn.labels, sn.updatedAt)
+			s.fcp = s.fcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
+			s.mcp = s.mcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
 		}
 		if action == "closed" || action == "reopened" {
-			s.apply(fcp.NewClosedEvent(action == "closed", sn.updatedAt))
+			s.apply(fcp.NewClosedEvent(action == "closed", sn.UpdatedAt))
 		}
 		return nil
 	})
@@ -252,7 +225,7 @@ func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
 	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
 		URL: c.GetHTMLURL(), CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC(),
 		Edited: e.GetAction() == "edited"})
-	return t.updateItem(ctx, sn.ref, cause{DeliveryID: d.ID, Item: sn.ref}, func(s *itemState) error {
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *itemState) error {
 		s.merge(sn)
 		if isBot {
 			s.apply(pe)
@@ -318,8 +291,7 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		// Rebuild from history: comments in order, then the labels as they
 		// are now (newest), then the open/closed state.
 		*s, _ = decodeItem(bot.Item{Ref: r})
-		s.merge(snapshot{ref: r, title: iss.Title, state: iss.State, isPull: iss.IsPull, labels: iss.Labels,
-			author: iss.Author, updatedAt: iss.UpdatedAt})
+		s.merge(iss)
 		s.ETag, s.FetchedAt = iss.ETag, t.now()
 		for _, c := range comments {
 			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
