@@ -48,7 +48,7 @@ type AppOptions struct {
 	Transport    http.RoundTripper
 	Now          func() time.Time // the tracker's clock; default time.Now
 	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
-	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s, <0 none
+	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s (River promotes delayed jobs every ~5 s), <0 none
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.

@@ -103,7 +103,9 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 	o.App.Now = clock.Now
 	o.App.NoSchedule = true // the demo drives digest and sync itself
 	if o.App.RenderDelay == 0 {
-		o.App.RenderDelay = -1 // show each step's comment at once
+		// Render at once: River promotes delayed jobs only every few
+		// seconds, which would make each step of the story wait.
+		o.App.RenderDelay = -1
 	}
 	app, err := NewApp(ctx, cfg, log, o.App)
 	if err != nil {
@@ -219,6 +221,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		show()
 	}
 	fmt.Fprintf(stdout, "\n--- the status comment at the end (revision %d) ---\n%s\n---\n", revisions, last)
+	week := render.ISOWeek(e.Clock.Now())
+	n, err := e.App.Tracker.PostDigest(ctx, week)
+	if err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
+	if err := e.WaitIdle(ctx); err != nil {
+		return err
+	}
+	dg, _ := e.SB.Issue(demo.TrackingRepo, n)
+	fmt.Fprintf(stdout, "\n--- weekly digest posted as %s#%d: %q ---\n%s\n---\n", demo.TrackingRepo, n, dg.Title, dg.Body)
 	st := e.SB.Stats()
 	fmt.Fprintf(stdout, "\nGitHub requests made by goalbot: %d reads, %d writes (%d charged to the rate limit, %d answered 304); %d revisions of the status comment.\n",
 		st.Reads, st.Writes, st.Charged, st.NotModified, revisions)
