@@ -90,3 +90,48 @@ func ackBench(b *testing.B, url, secret string, body []byte) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	}
 }
+
+// BenchmarkAckSlowGitHub measures acknowledgement latency at a steady 50
+// deliveries a second while the sandbox answers every GitHub request in
+// 2 s and the workers keep calling it: label changes on a tracked RFC, each
+// of which makes goalbot re-render the living comment.
+func BenchmarkAckSlowGitHub(b *testing.B) {
+	logs := &logBuffer{}
+	e, err := startDemo(b.Context(), demoOptions{Listen: "127.0.0.1:0", Log: logs, Level: "warn"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.App.Tracker.LoadGoals(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.WaitIdle(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	e.SB.SetLatency(2 * time.Second)
+	var lat []time.Duration
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		label := "proposed-final-comment-period"
+		var d interface{ OK() bool }
+		t0 := time.Now()
+		if i%2 == 0 {
+			d = e.SB.AddLabel("rfcbot", "rust-lang/rfcs", 3654, label)
+		} else {
+			d = e.SB.RemoveLabel("rfcbot", "rust-lang/rfcs", 3654, label)
+		}
+		lat = append(lat, time.Since(t0))
+		if !d.OK() {
+			b.Fatal("delivery failed")
+		}
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	st := e.SB.Stats()
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(st.Reads+st.Writes), "github-requests-done")
+}
