@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"fmt"
+	"github.com/goalbot/goalbot/bot/spell"
 	"math"
 	"reflect"
 	"slices"
@@ -204,7 +205,7 @@ func suggest(unknown []string) string {
 		if kp != parent {
 			continue
 		}
-		if d := distance(leaf, kl); bestD < 0 || d < bestD {
+		if d := spell.Distance(leaf, kl); bestD < 0 || d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -233,31 +234,4 @@ func splitLast(k string) (parent, leaf string) {
 		return k[:i], k[i+1:]
 	}
 	return "", k
-}
-
-// distance is the optimal string alignment distance between a and b:
-// insertions, deletions, substitutions and transpositions of neighbours.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

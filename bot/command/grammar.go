@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"github.com/goalbot/goalbot/bot/spell"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
@@ -120,7 +121,7 @@ func quoteAll(args []string) string {
 func closestVerb(w string) string {
 	best, bestD := "", -1
 	for _, v := range verbs {
-		d := distance(w, v.name)
+		d := spell.Distance(w, v.name)
 		if limit := max(1, max(len([]rune(w)), len(v.name))/3); d > limit {
 			continue
 		}

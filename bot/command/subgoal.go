@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"github.com/goalbot/goalbot/bot/spell"
 	"sort"
 	"strconv"
 	"strings"
@@ -175,9 +176,9 @@ func similarity(q, t string) float64 {
 	if len(qr) > 200 {
 		return best // no title is that long; spare the quadratic distance
 	}
-	d := distance(q, t)
+	d := spell.Distance(q, t)
 	if len(tr) > len(qr) {
-		d = min(d, distance(q, string(tr[:len(qr)])))
+		d = min(d, spell.Distance(q, string(tr[:len(qr)])))
 	}
 	return max(best, 1-float64(d)/float64(max(len(qr), 1)))
 }
@@ -215,32 +216,5 @@ func wordsMatch(a, b string) bool {
 	if min(la, lb) >= 3 && (strings.HasPrefix(a, b) || strings.HasPrefix(b, a)) {
 		return true
 	}
-	return min(la, lb) >= 4 && distance(a, b) <= 1
-}
-
-// distance returns the edit distance between a and b in runes, counting
-// insertions, deletions, substitutions and swaps of neighbours ("hlep") as
-// one edit each (optimal string alignment).
-func distance(a, b string) int {
-	ar, br := []rune(a), []rune(b)
-	rows := [3][]int{make([]int, len(br)+1), make([]int, len(br)+1), make([]int, len(br)+1)}
-	for j := range rows[1] {
-		rows[1][j] = j
-	}
-	for i := 1; i <= len(ar); i++ {
-		pp, prev, cur := rows[0], rows[1], rows[2]
-		cur[0] = i
-		for j := 1; j <= len(br); j++ {
-			cost := 1
-			if ar[i-1] == br[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ar[i-1] == br[j-2] && ar[i-2] == br[j-1] {
-				cur[j] = min(cur[j], pp[j-2]+1)
-			}
-		}
-		rows[0], rows[1], rows[2] = prev, cur, pp
-	}
-	return rows[1][len(br)]
+	return min(la, lb) >= 4 && spell.Distance(a, b) <= 1
 }

@@ -99,19 +99,3 @@ func TestResolveSubgoalErrors(t *testing.T) {
 		}
 	}
 }
-
-func TestDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"", "abc", 3}, {"abc", "", 3}, {"track", "track", 0},
-		{"trak", "track", 1}, {"hlep", "help", 1}, {"trakc", "track", 1},
-		{"kitten", "sitting", 3}, {"über", "uber", 1}, {"ca", "abc", 3},
-	}
-	for _, tt := range tests {
-		if got := distance(tt.a, tt.b); got != tt.want {
-			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

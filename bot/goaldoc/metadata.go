@@ -1,6 +1,7 @@
 package goaldoc
 
 import (
+	"github.com/goalbot/goalbot/bot/spell"
 	"regexp"
 	"strings"
 
@@ -217,7 +218,7 @@ func closestKey(key string) (string, int) {
 	}
 	best, bestDist, ties := "", limit+1, 0
 	for k := range metaKeys {
-		d := editDistance(key, k)
+		d := spell.Distance(key, k)
 		switch {
 		case d < bestDist:
 			best, bestDist, ties = k, d, 1
@@ -229,31 +230,4 @@ func closestKey(key string) (string, int) {
 		return "", 0
 	}
 	return best, bestDist
-}
-
-// editDistance is the optimal-string-alignment distance between a and b
-// (insertions, deletions, substitutions and adjacent transpositions).
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
