@@ -127,22 +127,24 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	}
 	a.Tracker.SetQueue(a.Queue)
 
-	secrets := make([]string, len(cfg.WebhookSecrets))
-	for i, s := range cfg.WebhookSecrets {
-		secrets[i] = s.Value()
-	}
-	receiver, err := webhook.New(db, secrets, dispatcher.Events(), log, a.Metrics)
-	if err != nil {
-		db.Close()
-		return nil, &configError{err}
-	}
-	a.server = &http.Server{
-		Handler: server.Handler(server.Config{
-			Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		ErrorLog:          nil,
+	// One-shot commands (sync, digest) need no receiver, hence no secret.
+	if len(cfg.WebhookSecrets) > 0 {
+		secrets := make([]string, len(cfg.WebhookSecrets))
+		for i, s := range cfg.WebhookSecrets {
+			secrets[i] = s.Value()
+		}
+		receiver, err := webhook.New(db, secrets, dispatcher.Events(), log, a.Metrics)
+		if err != nil {
+			db.Close()
+			return nil, &configError{err}
+		}
+		a.server = &http.Server{
+			Handler: server.Handler(server.Config{
+				Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
+			}),
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+		}
 	}
 	return a, nil
 }
@@ -172,6 +174,9 @@ func (a *App) WaitIdle(ctx context.Context) error {
 
 // Start starts the workers and listens on addr (":0" picks a port).
 func (a *App) Start(ctx context.Context, addr string) error {
+	if a.server == nil {
+		return &configError{errors.New("no webhook secret: set GOALBOT_WEBHOOK_SECRET or webhook_secrets in goalbot.toml")}
+	}
 	if err := a.StartWorkers(ctx); err != nil {
 		return err
 	}

@@ -124,3 +124,30 @@ func TestCLIStatusAfterDemo(t *testing.T) {
 		t.Errorf("unknown goal: exit %d %q", code, stderr)
 	}
 }
+
+func TestCLISyncAndDigestDryRun(t *testing.T) {
+	e := newEnv(t, demoOptions{})
+	loadGoal(t, e)
+	proposeFCP(t, e)
+	cfg := e.App.Config
+	env := map[string]string{
+		"GOALBOT_DATABASE_URL":       cfg.DatabaseURL.Value(),
+		"GOALBOT_GITHUB_API_URL":     cfg.GitHub.APIURL,
+		"GOALBOT_GITHUB_APP_ID":      "1",
+		"GOALBOT_GITHUB_PRIVATE_KEY": cfg.GitHub.PrivateKey.Value(),
+	}
+	code, out, stderr := runCLI(t, env, "sync")
+	if code != 0 {
+		t.Fatalf("sync: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "3/3 ") || !strings.Contains(out, "synced 3 items in 2 repositories") || !strings.Contains(out, "GitHub requests:") {
+		t.Errorf("sync output:\n%s", out)
+	}
+	code, out, stderr = runCLI(t, env, "digest", "--week", "2024-W31", "--dry-run")
+	if code != 0 || !strings.HasPrefix(out, "# Goal status digest: 2024-W31") || !strings.Contains(out, "<!-- goalbot:digest week=2024-W31 -->") {
+		t.Errorf("digest --dry-run: exit %d\n%s%s", code, out, stderr)
+	}
+	if n := len(digestIssues(e)); n != 0 {
+		t.Errorf("a dry run posted %d issues", n)
+	}
+}
