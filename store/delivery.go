@@ -103,3 +103,29 @@ func (db *DB) QueueDepth(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// RecoverOrphans makes jobs left "running" by a process that died
+// available again and releases the living-comment leases it held; it
+// returns how many jobs there were. Only a single-process store (SQLite)
+// may do this at start: there, no other process can be running them.
+// PostgreSQL replicas leave it to River's rescuer and the leases' expiry.
+func (db *DB) RecoverOrphans(ctx context.Context) (int, error) {
+	if db.dialect != SQLite {
+		return 0, nil
+	}
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// scheduled_at is left alone: a job that ran was due already.
+		res, err := tx.ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `UPDATE status_comments SET lease_owner = '', lease_until = NULL`)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("recover orphaned jobs: %w", err)
+	}
+	return int(n), nil
+}

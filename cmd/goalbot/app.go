@@ -48,6 +48,7 @@ type AppOptions struct {
 	Transport    http.RoundTripper
 	Now          func() time.Time // the tracker's clock; default time.Now
 	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
+	Serve        bool             // the long-running server: resumes jobs a crash left running (SQLite)
 	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s (River promotes delayed jobs every ~5 s), <0 none
 }
 
@@ -80,6 +81,16 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if opt.Serve {
+		n, err := db.RecoverOrphans(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if n > 0 {
+			log.Warn().Int("jobs", n).Msg("requeued jobs a previous run left unfinished")
+		}
 	}
 	a.Metrics = metrics.New(db.QueueDepth)
 
@@ -228,7 +239,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 		return &configError{err}
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	app, err := NewApp(ctx, cfg, log, AppOptions{})
+	app, err := NewApp(ctx, cfg, log, AppOptions{Serve: true})
 	if err != nil {
 		return err
 	}
