@@ -143,3 +143,46 @@ func TestRedeliveredCommandRepliesOnce(t *testing.T) {
 		t.Errorf("%d replies after redelivery, want 1", n)
 	}
 }
+
+func TestRefreshCommandReadsAMissedChange(t *testing.T) {
+	e := newEnv(t, demoOptions{})
+	loadGoal(t, e)
+	proposeFCP(t, e)
+	e.SB.DropWebhooks(2) // the FCP start's labels never arrive
+	e.SB.RemoveLabel("rfcbot", demo.RFCRepo, demo.SendBoundRFC, "proposed-final-comment-period")
+	e.SB.AddLabel("rfcbot", demo.RFCRepo, demo.SendBoundRFC, "final-comment-period")
+	waitIdle(t, e)
+	if got := sendBoundStatus(t, e); !strings.Contains(got, "fcp-proposed") {
+		t.Fatalf("the dropped change arrived anyway: %q", got)
+	}
+	c, d := e.SB.Comment("nikomatsakis", demo.RFCRepo, demo.SendBoundRFC, "/goal refresh")
+	if !d.OK() {
+		t.Fatal(d.Status)
+	}
+	waitIdle(t, e)
+	if !reacted(e, c.ID) {
+		t.Error("no 👍 on refresh")
+	}
+	if got := sendBoundStatus(t, e); !strings.Contains(got, "in-fcp") {
+		t.Errorf("after /goal refresh the subgoal shows %q, want in-fcp", got)
+	}
+}
+
+func TestCommandInReviewBody(t *testing.T) {
+	e := newEnv(t, demoOptions{})
+	loadGoal(t, e)
+	if d := e.SB.SubmitReview("compiler-errors", demo.RustRepo, demo.ClosuresPR, "Looks right.\n\n/goal track rust-lang/goals#105 188"); !d.OK() {
+		t.Fatal(d.Status)
+	}
+	waitIdle(t, e)
+	body := statusComments(e)[0].Body
+	found := false
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "| ↳ stabilization") && strings.Contains(l, "rust-lang/rust#128245") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the review's track command (line 188: stabilization) did not link the PR:\n%s", body)
+	}
+}
