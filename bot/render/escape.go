@@ -162,3 +162,11 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// Quiet neutralises what could ping someone or open an HTML comment in a
+// message goalbot composed around user input (a refusal quoting the
+// subgoal someone typed), while keeping the message's own markdown: "@"
+// gets a zero-width space after it and "<" becomes an entity.
+func Quiet(s string) string {
+	return strings.NewReplacer("@", "@"+zwsp, "<", "&lt;").Replace(s)
+}

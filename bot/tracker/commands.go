@@ -108,7 +108,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 		switch {
 		case err != nil:
 			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
-			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), refusal(err)))
+			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), render.Quiet(refusal(err))))
 		case out != "":
 			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), out))
 			okCount++

@@ -186,3 +186,19 @@ func TestCommandInReviewBody(t *testing.T) {
 		t.Errorf("the review's track command (line 188: stabilization) did not link the PR:\n%s", body)
 	}
 }
+
+func TestRefusalsQuoteInputWithoutPinging(t *testing.T) {
+	e := newEnv(t, demoOptions{})
+	loadGoal(t, e)
+	comment(t, e, "compiler-errors", "/goal track rust-lang/goals#105 \"@rust-lang/lang <!-- x\"")
+	r := replies(e)
+	if len(r) != 1 || !strings.Contains(r[0].Body, "no subgoal matches") {
+		t.Fatalf("replies = %v, want a no-match refusal", r)
+	}
+	if strings.Contains(r[0].Body, "@rust-lang/lang") || strings.Contains(r[0].Body, "<!--") {
+		t.Errorf("the refusal repeats a ping or a comment opener:\n%s", r[0].Body)
+	}
+	if strings.Count(r[0].Body, "@") != 1+strings.Count(r[0].Body, "@\u200b")+strings.Count(r[0].Body, "@&#8203;") {
+		t.Errorf("an @ other than the commenter's is live:\n%s", r[0].Body)
+	}
+}
