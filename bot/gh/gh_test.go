@@ -196,7 +196,7 @@ func (f *fake) checkJWT(authz string) error {
 	if claims.Issuer != strconv.Itoa(testAppID) {
 		return fmt.Errorf("iss %q, want %d", claims.Issuer, testAppID)
 	}
-	if claims.ExpiresAt == nil || claims.ExpiresAt.Sub(time.Now()) > 10*time.Minute {
+	if claims.ExpiresAt == nil || time.Until(claims.ExpiresAt.Time) > 10*time.Minute {
 		return fmt.Errorf("exp missing or more than 10 minutes ahead")
 	}
 	return nil

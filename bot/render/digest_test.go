@@ -22,7 +22,6 @@ func day(s string) time.Time {
 
 var (
 	rfc3502  = ItemLink{Ref: ref.New("rust-lang", "rfcs", 3502), Title: "cargo-script", IsPull: true}
-	rfc3503  = ItemLink{Ref: ref.New("rust-lang", "rfcs", 3503), Title: "frontmatter", IsPull: true}
 	pr129000 = ItemLink{Ref: ref.New("rust-lang", "cargo", 14404), Title: "Stabilize cargo script frontmatter parsing", IsPull: true}
 )
 
