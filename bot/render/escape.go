@@ -165,8 +165,18 @@ func clip(s string, n int) string {
 
 // Quiet neutralises what could ping someone or open an HTML comment in a
 // message goalbot composed around user input (a refusal quoting the
-// subgoal someone typed), while keeping the message's own markdown: "@"
-// gets a zero-width space after it and "<" becomes an entity.
+// subgoal someone typed), while keeping the message's own markdown: outside
+// code spans "@" gets a zero-width space after it and "<" becomes an
+// entity; inside them nothing pings or opens and entities would show, so
+// they are left alone. An unpaired backtick does not start a code span.
 func Quiet(s string) string {
-	return strings.NewReplacer("@", "@"+zwsp, "<", "&lt;").Replace(s)
+	parts := strings.Split(s, "`")
+	for i := range parts {
+		if i%2 == 0 || i == len(parts)-1 {
+			parts[i] = quiet.Replace(parts[i])
+		}
+	}
+	return strings.Join(parts, "`")
 }
+
+var quiet = strings.NewReplacer("@", "@"+zwsp, "<", "&lt;")

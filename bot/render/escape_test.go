@@ -175,3 +175,18 @@ func mentions(s string) bool {
 	}
 	return false
 }
+
+func TestQuiet(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"no subgoal matches \"@rust-lang/lang\"", "no subgoal matches \"@&#8203;rust-lang/lang\""},
+		{"write `/goal track <tracking-issue>`, not <!-- x", "write `/goal track <tracking-issue>`, not &lt;!-- x"},
+		{"`@a` and @b", "`@a` and @&#8203;b"},
+		{"unpaired ` then @c", "unpaired ` then @&#8203;c"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Quiet(tt.in); got != tt.want {
+			t.Errorf("Quiet(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
