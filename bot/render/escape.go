@@ -109,17 +109,23 @@ func Marker(goalID string) string { return markerPrefix + SafeID(goalID) + marke
 // reports whether that line is a status-comment marker with a well-formed
 // ID. Markers further down (quoted or forged) do not count.
 func ParseMarker(body string) (goalID string, ok bool) {
-	line, _, _ := strings.Cut(body, "\n")
-	line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
-	rest, found := strings.CutPrefix(line, markerPrefix)
-	if !found {
-		return "", false
-	}
-	id, found := strings.CutSuffix(rest, markerSuffix)
+	id, found := markerValue(body, markerPrefix)
 	if !found || id == "" || SafeID(id) != id {
 		return "", false
 	}
 	return id, true
+}
+
+// markerValue returns what stands between prefix and the marker's end on
+// the first line of body (a byte-order mark and surrounding space ignored).
+func markerValue(body, prefix string) (string, bool) {
+	line, _, _ := strings.Cut(body, "\n")
+	line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+	rest, found := strings.CutPrefix(line, prefix)
+	if !found {
+		return "", false
+	}
+	return strings.CutSuffix(rest, markerSuffix)
 }
 
 // SafeID returns goalID reduced to what may sit inside an HTML comment and

@@ -94,17 +94,8 @@ func DigestMarker(week string) string { return digestPrefix + safeWeek(week) + m
 // and reports whether that line is a digest marker naming a valid week in
 // canonical form. Markers further down (quoted or forged) do not count.
 func ParseDigestMarker(body string) (week string, ok bool) {
-	line, _, _ := strings.Cut(body, "\n")
-	line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
-	rest, found := strings.CutPrefix(line, digestPrefix)
-	if !found {
-		return "", false
-	}
-	w, found := strings.CutSuffix(rest, markerSuffix)
-	if !found {
-		return "", false
-	}
-	if !validWeek(w) {
+	w, found := markerValue(body, digestPrefix)
+	if !found || !validWeek(w) {
 		return "", false
 	}
 	return w, true

@@ -36,14 +36,7 @@ func (c *call) listComments(all []*Comment) reply {
 			list = append(list, cm)
 		}
 	}
-	lo, hi, h := c.paginate(len(list))
-	out := make([]any, 0, hi-lo)
-	for _, cm := range list[lo:hi] {
-		out = append(out, c.s.commentJSON(cm))
-	}
-	rep := ok(out)
-	rep.header = h
-	return rep
+	return page(c, list, c.s.commentJSON)
 }
 
 func handleListComments(c *call) reply {
@@ -206,14 +199,7 @@ func handleListCommentReactions(c *call) reply {
 		}
 		list = f
 	}
-	lo, hi, h := c.paginate(len(list))
-	out := make([]any, 0, hi-lo)
-	for _, r := range list[lo:hi] {
-		out = append(out, c.s.reactionJSON(r))
-	}
-	rep := ok(out)
-	rep.header = h
-	return rep
+	return page(c, list, c.s.reactionJSON)
 }
 
 func handleCreateIssueReaction(c *call) reply {

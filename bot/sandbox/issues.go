@@ -61,6 +61,19 @@ func (c *call) paginate(total int) (lo, hi int, h http.Header) {
 	return lo, hi, h
 }
 
+// page answers one page of list, each element rendered by js, with the
+// Link header of its neighbours.
+func page[T any](c *call, list []T, js func(T) map[string]any) reply {
+	lo, hi, h := c.paginate(len(list))
+	out := make([]any, 0, hi-lo)
+	for _, x := range list[lo:hi] {
+		out = append(out, js(x))
+	}
+	rep := ok(out)
+	rep.header = h
+	return rep
+}
+
 // repo returns the request's repository if the caller may see it.
 func (c *call) repo() (*repoState, bool) {
 	rs := c.s.st.lookupRepo(c.params["owner"], c.params["repo"])
@@ -130,14 +143,7 @@ func handleListIssues(c *call) reply {
 		}
 		return less
 	})
-	lo, hi, h := c.paginate(len(list))
-	out := make([]any, 0, hi-lo)
-	for _, is := range list[lo:hi] {
-		out = append(out, c.s.issueJSON(rs, is))
-	}
-	rep := ok(out)
-	rep.header = h
-	return rep
+	return page(c, list, func(is *Issue) map[string]any { return c.s.issueJSON(rs, is) })
 }
 
 // hasLabels reports whether an issue carries every label in want (case-insensitive).
