@@ -88,22 +88,32 @@ type commentRequest struct {
 	Body *string `json:"body"`
 }
 
+// commentBody reads and validates the body of a comment create or edit
+// request as GitHub does, or returns the error reply.
+func (c *call) commentBody() (string, reply, bool) {
+	var req commentRequest
+	if err := c.decode(&req); err != nil {
+		return "", errReply(http.StatusBadRequest, "Problems parsing JSON"), false
+	}
+	if req.Body == nil || *req.Body == "" {
+		return "", errReply(http.StatusUnprocessableEntity, "Validation Failed: body is required"), false
+	}
+	if len(*req.Body) > 65536 {
+		return "", errReply(http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)"), false
+	}
+	return *req.Body, reply{}, true
+}
+
 func handleCreateComment(c *call) reply {
 	rs, is, found := c.issue()
 	if !found {
 		return notFound()
 	}
-	var req commentRequest
-	if err := c.decode(&req); err != nil {
-		return errReply(http.StatusBadRequest, "Problems parsing JSON")
+	body, bad, valid := c.commentBody()
+	if !valid {
+		return bad
 	}
-	if req.Body == nil || *req.Body == "" {
-		return errReply(http.StatusUnprocessableEntity, "Validation Failed: body is required")
-	}
-	if len(*req.Body) > 65536 {
-		return errReply(http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
-	}
-	cm, _ := c.s.createComment(rs, is, c.who.login, *req.Body)
+	cm, _ := c.s.createComment(rs, is, c.who.login, body)
 	return reply{status: http.StatusCreated, body: c.s.commentJSON(cm)}
 }
 
@@ -112,17 +122,11 @@ func handleEditComment(c *call) reply {
 	if !found {
 		return notFound()
 	}
-	var req commentRequest
-	if err := c.decode(&req); err != nil {
-		return errReply(http.StatusBadRequest, "Problems parsing JSON")
+	body, bad, valid := c.commentBody()
+	if !valid {
+		return bad
 	}
-	if req.Body == nil || *req.Body == "" {
-		return errReply(http.StatusUnprocessableEntity, "Validation Failed: body is required")
-	}
-	if len(*req.Body) > 65536 {
-		return errReply(http.StatusUnprocessableEntity, "Validation Failed: body is too long (maximum is 65536 characters)")
-	}
-	c.s.editComment(rs, is, cm, c.who.login, *req.Body)
+	c.s.editComment(rs, is, cm, c.who.login, body)
 	return ok(c.s.commentJSON(cm))
 }
 
