@@ -85,10 +85,11 @@ func Combine(mode string, items []Result) Result {
 // Summarize gives a parent subgoal's status from its children's (DESIGN
 // §7). A parent is complete only when every non-terminal child is, and
 // not-started only when no child has moved; when some children moved but
-// others have not, it is in-progress; when all moved, it is as far as its
-// least advanced child. All terminal children make it postponed (if any
-// is) or closed. The detail counts them: "2/4 complete, 1 in FCP",
-// "2/4 complete; 1 closed".
+// others have not, it is in-progress and its detail says what moved ("2/4
+// complete, 1 in FCP"); when all moved, it is as far as its least advanced
+// child ("proposed: 1/3 complete"). All terminal children make it postponed
+// (if any is) or closed, and terminal children are counted apart ("2/4
+// complete; 1 closed").
 func Summarize(children []Result) Result {
 	if len(children) == 0 {
 		return Result{Status: NotStarted}
@@ -127,13 +128,14 @@ func Summarize(children []Result) Result {
 		}
 		return Result{Status: st, Detail: note}
 	}
-	if least == NotStarted && moved > 0 {
-		least = InProgress
-	}
 	parts := []string{fmt.Sprintf("%d/%d complete", done, live)}
-	for _, m := range movedNames {
-		if n := by[m.status]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, m.name))
+	if least == NotStarted && moved > 0 {
+		// The status alone does not say what moved: the detail does.
+		least = InProgress
+		for _, m := range movedNames {
+			if n := by[m.status]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, m.name))
+			}
 		}
 	}
 	return Result{Status: least, Detail: joinDetail(strings.Join(parts, ", "), note)}

@@ -52,16 +52,20 @@ type MCPFacts struct {
 // concerns, no end time), so "{disposition}, {reviewed}/{reviewers}
 // reviewed, {concerns}" gives "merge, 5/8 reviewed, 1 concern" and, with
 // nothing unresolved, "merge, 5/8 reviewed".
+//
+// config decodes [[status.rules]] straight into Rule: the toml tags are the
+// keys an operator writes, so every condition the built-in rules use can be
+// written in goalbot.toml.
 type Rule struct {
-	Kind        string   // rfc, mcp, acp, pr, issue
-	State       string   // open, closed, merged
-	Labels      []string // all must be present (case-insensitive)
-	FCP         string   // FCP phase; "none" also matches an empty phase
-	MCP         string   // MCP phase; "none" also matches an empty phase
-	Disposition string   // merge, close, postpone (FCP facts or disposition-* label)
-	Concerns    bool     // requires at least one unresolved concern
-	Status      Status
-	Detail      string
+	Kind        string   `toml:"kind"`        // rfc, mcp, acp, pr, issue
+	State       string   `toml:"state"`       // open, closed, merged
+	Labels      []string `toml:"labels"`      // all must be present (case-insensitive)
+	FCP         string   `toml:"fcp"`         // FCP phase; "none" also matches an empty phase
+	MCP         string   `toml:"mcp"`         // MCP phase; "none" also matches an empty phase
+	Disposition string   `toml:"disposition"` // merge, close, postpone (FCP facts or disposition-* label)
+	Concerns    bool     `toml:"concerns"`    // requires at least one unresolved concern
+	Status      Status   `toml:"status"`
+	Detail      string   `toml:"detail"`
 }
 
 // Accepted values of the Rule and Facts fields ("" is always accepted).
@@ -74,33 +78,49 @@ var (
 	placeholders = []string{"disposition", "reviewed", "reviewers", "concerns", "end"}
 )
 
-// Validate reports the first field of r that can never match or render,
-// naming the field and the values it accepts.
-func (r Rule) Validate() error {
-	for _, f := range []struct {
-		name, val string
-		ok        []string
-	}{
+// RuleField is one enumerated field of a Rule: its key as written in
+// goalbot.toml, its value and the values it accepts.
+type RuleField struct {
+	Name, Value string
+	Allowed     []string
+}
+
+// Fields returns r's enumerated fields (kind, state, fcp, mcp,
+// disposition), so that callers can check each against what it accepts
+// and name the one that is wrong.
+func (r Rule) Fields() []RuleField {
+	return []RuleField{
 		{"kind", r.Kind, kinds},
 		{"state", r.State, states},
 		{"fcp", r.FCP, fcpPhases},
 		{"mcp", r.MCP, mcpPhases},
 		{"disposition", r.Disposition, dispositions},
-	} {
-		if f.val != "" && !contains(f.ok, f.val) {
-			return fmt.Errorf("%s %q is not one of %s", f.name, f.val, strings.Join(f.ok, ", "))
+	}
+}
+
+// CheckDetail reports an unknown placeholder in a detail template.
+func CheckDetail(tmpl string) error {
+	for _, name := range templateNames(tmpl) {
+		if !contains(placeholders, name) {
+			return fmt.Errorf("detail %q: unknown placeholder {%s}; use %s", tmpl, name, "{"+strings.Join(placeholders, "}, {")+"}")
+		}
+	}
+	return nil
+}
+
+// Validate reports the first field of r that can never match or render,
+// naming the field and the values it accepts.
+func (r Rule) Validate() error {
+	for _, f := range r.Fields() {
+		if f.Value != "" && !contains(f.Allowed, f.Value) {
+			return fmt.Errorf("%s %q is not one of %s", f.Name, f.Value, strings.Join(f.Allowed, ", "))
 		}
 	}
 	if !r.Status.Valid() {
 		_, err := Parse(string(r.Status))
 		return fmt.Errorf("status: %w", err)
 	}
-	for _, name := range templateNames(r.Detail) {
-		if !contains(placeholders, name) {
-			return fmt.Errorf("detail %q: unknown placeholder {%s}; use %s", r.Detail, name, "{"+strings.Join(placeholders, "}, {")+"}")
-		}
-	}
-	return nil
+	return CheckDetail(r.Detail)
 }
 
 // DefaultRules returns the built-in rules for the rust-lang label set

@@ -26,11 +26,7 @@ func newRules(cfg *config.Config) rules {
 		r.list = status.DefaultRules()
 		return r
 	}
-	for _, c := range cfg.Status.Rules {
-		st, _ := status.Parse(c.Status) // config validated it
-		r.list = append(r.list, status.Rule{Kind: c.Kind, State: c.State, Labels: c.Labels, FCP: c.FCP, Status: st, Detail: c.Detail})
-	}
-	r.list = append(r.list, status.DefaultRules()...)
+	r.list = append(append(r.list, cfg.Status.Rules...), status.DefaultRules()...) // config validated the overrides
 	if cfg.Status.Aggregate != "" {
 		r.aggregate = cfg.Status.Aggregate
 	}
