@@ -86,7 +86,9 @@ func TestApplyReconcile(t *testing.T) {
 		// Disagreement: the newer event wins.
 		{"fcp label then newer cancel", []func(testing.TB) Event{label(LabelFCP, true, 24), status("cancel.md", 4, 30, 30)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
 		{"cancel then older fcp label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelFCP, true, 24)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
-		{"cancel then newer proposed label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelProposed, true, 31)}, summary{PhaseProposed, "", time.Time{}, false}},
+		// rfcbot's comments decide: a proposal label after a cancellation is
+		// no new proposal until rfcbot posts its status comment.
+		{"cancel then newer proposed label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelProposed, true, 31)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
 		{"finished label then older bell", []func(testing.TB) Event{label(LabelFinished, true, 264), status("start.md", 2, 24, 24)}, summary{PhaseFinished, "ended " + end(24), at(24), false}},
 		{"stale proposed label after bell", []func(testing.TB) Event{status("start.md", 2, 24, 24), label(LabelProposed, true, 1)}, summary{PhaseActive, "ends " + end(24), at(24), false}},
 
@@ -95,13 +97,17 @@ func TestApplyReconcile(t *testing.T) {
 			status("complete.md", 3, 264, 264), status("start.md", 2, 24, 24), status(edited, sid, 0, 5), status(cur, sid, 0, 0)},
 			summary{PhaseFinished, "merge, ended " + end(24), at(24), false}},
 		{"labels reversed", []func(testing.TB) Event{
-			label(LabelFCP, false, 264), label(LabelFinished, true, 264), label(LabelFCP, true, 24), label(LabelMerge, true, 0), label(LabelProposed, true, 0)},
+			label(LabelFCP, false, 264), label(LabelFinished, true, 264), label(LabelProposed, false, 24), label(LabelFCP, true, 24), label(LabelMerge, true, 0), label(LabelProposed, true, 0)},
 			summary{PhaseFinished, "merge", time.Time{}, false}},
 
-		// Concerns during an FCP send it back to proposed; rfcbot then posts a fresh bell.
-		{"concern during fcp", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48)}, summary{PhaseProposed, "merge, 4/6 reviewed, 1 concern", time.Time{}, false}},
-		{"concern then duplicate old bell", []func(testing.TB) Event{status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseProposed, "merge, 4/6 reviewed, 1 concern", time.Time{}, false}},
+		// An edit of the status comment never moves the phase: a concern it
+		// lists after the bell shows on the active FCP (the status rules
+		// call that blocked); rfcbot then posts a fresh bell, and a concern
+		// listed before a bell was resolved by then.
+		{"concern during fcp", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48)}, summary{PhaseActive, "merge, ends " + end(24) + ", 1 concern", at(24), false}},
+		{"concern then duplicate old bell", []func(testing.TB) Event{status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseActive, "merge, ends " + end(24) + ", 1 concern", at(24), false}},
 		{"concern resolved, fresh bell", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48), status("start.md", 5, 72, 72)}, summary{PhaseActive, "merge, ends " + end(72), at(72), false}},
+		{"fresh bell before the concern edit arrives", []func(testing.TB) Event{status("start.md", 5, 72, 72), status(cur, sid, 0, 0), status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseActive, "merge, ends " + end(72), at(72), false}},
 		{"human tick after bell", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(edited, sid, 0, 30)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
 
 		// Cancel and a new proposal.
@@ -109,12 +115,15 @@ func TestApplyReconcile(t *testing.T) {
 		{"new proposal after cancel", []func(testing.TB) Event{status(cur, sid, 0, 0), status("cancel.md", 4, 30, 30), status("status-team-member.md", 6, 40, 40)}, summary{PhaseProposed, "close, 2/5 reviewed, 1 concern", time.Time{}, false}},
 		{"tick on cancelled proposal", []func(testing.TB) Event{status(cur, sid, 0, 0), status("cancel.md", 4, 30, 30), status(edited, sid, 0, 31)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
 		{"old proposal's edit after new one", []func(testing.TB) Event{status("status-team-member.md", 6, 40, 40), status(edited, sid, 0, 5)}, summary{PhaseProposed, "close, 2/5 reviewed, 1 concern", time.Time{}, false}},
-		{"labels removed without comment", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
-		{"fcp label removed, disposition stays", []func(testing.TB) Event{label(LabelMerge, true, 0), label(LabelFCP, true, 24), label(LabelFCP, false, 264)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
+		// rfcbot drops a proposal without a comment when the item is closed.
+		{"labels removed on close", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), func(testing.TB) Event { return NewClosedEvent(true, at(10)) }, label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
+		{"labels removed, item open", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
+		// Labels alone: the phase is what they say now, its start unknown.
+		{"fcp label removed, disposition stays", []func(testing.TB) Event{label(LabelMerge, true, 0), label(LabelFCP, true, 24), label(LabelFCP, false, 264)}, summary{PhaseNone, "", time.Time{}, false}},
 
 		// On a major change, final-comment-period is triagebot's second.
 		{"mcp second is not an fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelFCP, true, 24)}, summary{PhaseNone, "", time.Time{}, false}},
-		{"mcp under rfcbot fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelMerge, true, 1), label(LabelFCP, true, 24)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
+		{"mcp under rfcbot fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelMerge, true, 1), label(LabelFCP, true, 24)}, summary{PhaseActive, "merge", time.Time{}, false}},
 
 		{"irrelevant label", []func(testing.TB) Event{status(cur, sid, 0, 0), label("T-lang", true, 50)}, summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
 	}
@@ -125,8 +134,8 @@ func TestApplyReconcile(t *testing.T) {
 			for _, f := range tt.events {
 				e := f(t)
 				s = s.Apply(e)
-				if e.At.After(newest) && (e.Kind != KindLabel || e.Label.Label != "T-lang") {
-					newest = e.At
+				if eventTime(e).After(newest) && (e.Kind != KindLabel || e.Label.Label != "T-lang") {
+					newest = eventTime(e)
 				}
 			}
 			if got := sum(s); !reflect.DeepEqual(got, tt.want) {
@@ -205,7 +214,7 @@ func TestFromLabels(t *testing.T) {
 		{nil, PhaseNone, "", ""},
 		{[]string{"T-lang", "A-async"}, PhaseNone, "", ""},
 		{[]string{"proposed-final-comment-period", "disposition-merge", "T-lang"}, PhaseProposed, Merge, "merge"},
-		{[]string{"Final-Comment-Period", "disposition-close"}, PhaseActive, Close, "close, ends " + at(0).Add(Duration).Format(time.DateOnly)},
+		{[]string{"Final-Comment-Period", "disposition-close"}, PhaseActive, Close, "close"},                     // when it started is unknown
 		{[]string{"finished-final-comment-period", "disposition-postpone"}, PhaseFinished, Postpone, "postpone"}, // when it ended is unknown
 		{[]string{"finished-final-comment-period", "proposed-final-comment-period", "disposition-merge"}, PhaseProposed, Merge, "merge"},
 		{[]string{"final-comment-period", "major-change", "T-compiler"}, PhaseNone, "", ""},

@@ -238,6 +238,7 @@ func (t *Tracker) parser() fcp.Parser {
 	var p fcp.Parser
 	if t.cfg != nil {
 		p.Authors = t.cfg.GitHub.RFCBotLogins
+		p.Days, p.DefaultDays = t.cfg.GitHub.FCPDaysBy, t.cfg.GitHub.FCPDays
 	}
 	return p
 }
@@ -293,17 +294,11 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		*s, _ = decodeItem(bot.Item{Ref: r})
 		s.merge(iss)
 		s.ETag, s.FetchedAt = iss.ETag, t.now()
+		listing := make([]fcp.Comment, 0, len(comments))
 		for _, c := range comments {
-			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
-				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
-				s.apply(e)
-			}
+			listing = append(listing, fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
 		}
-		s.fcp = s.fcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
-		s.mcp = s.mcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
-		if iss.State != bot.StateOpen {
-			s.apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
-		}
+		s.fcp, s.mcp = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
 		log.Info().Str("state", s.State).Str("fcp", string(s.fcp.Phase)).Str("mcp", string(s.mcp.Phase)).Msg("item read from GitHub")
 		return nil
 	})
