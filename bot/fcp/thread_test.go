@@ -31,7 +31,9 @@ type item struct {
 	updated time.Time
 }
 
-func newItem() *item { return &item{s: fcp.State{Phase: fcp.PhaseNone}, m: fcp.MCP{Phase: fcp.MCPNone}} }
+func newItem() *item {
+	return &item{s: fcp.State{Phase: fcp.PhaseNone}, m: fcp.MCP{Phase: fcp.MCPNone}}
+}
 
 func (it *item) apply(e fcp.Event) { it.s, it.m = it.s.Apply(e), it.m.Apply(e) }
 
