@@ -28,6 +28,9 @@ var fcpLabels = map[string]bool{
 	LabelFinished: true, LabelProposed: true, LabelFCP: true,
 }
 
+// snapshotVersion marks a label event ApplyLabels made from a snapshot.
+const snapshotVersion = "label-snapshot"
+
 // kindLegacy marks a Post standing for the phase of a state stored before
 // posts were recorded.
 const kindLegacy Kind = "legacy"
@@ -73,7 +76,17 @@ func (s State) Apply(e Event) State {
 	case KindCommand:
 		s.applyCommands(e)
 	case KindLabel:
-		setLabel(&s.Labels, &s.LabelAt, strings.ToLower(e.Label.Label), e.Label.Added, e.Label.At)
+		name := strings.ToLower(e.Label.Label)
+		if setLabel(&s.Labels, &s.LabelAt, name, e.Label.Added, e.Label.At) {
+			if e.Version == snapshotVersion {
+				if s.LabelSnapshot == nil {
+					s.LabelSnapshot = map[string]bool{}
+				}
+				s.LabelSnapshot[name] = true
+			} else {
+				delete(s.LabelSnapshot, name)
+			}
+		}
 	case KindClosed:
 		if !e.At.Before(s.ClosedAt) {
 			s.Closed, s.ClosedAt = e.Closed, e.At
@@ -341,6 +354,9 @@ func (s *State) labelsFill() {
 	byLabel := func(p Phase) {
 		s.Phase, s.PhaseAt = p, time.Time{}
 		s.PhaseBy = &Provenance{Source: "label", What: "label " + label, Label: label, At: s.LabelAt[label]}
+		if s.LabelSnapshot[label] {
+			s.PhaseBy.Source, s.PhaseBy.What, s.PhaseBy.At = "labels", "label snapshot: label "+label, time.Time{}
+		}
 	}
 	switch {
 	case s.Phase == PhaseNone && lp != PhaseNone:
@@ -424,10 +440,14 @@ func (s State) ApplyLabels(labels []string, at time.Time) State {
 	sort.Strings(add)
 	sort.Strings(remove)
 	for _, l := range add {
-		s = s.Apply(NewLabelEvent(l, true, at))
+		e := NewLabelEvent(l, true, at)
+		e.Version = snapshotVersion
+		s = s.Apply(e)
 	}
 	for _, l := range remove {
-		s = s.Apply(NewLabelEvent(l, false, at))
+		e := NewLabelEvent(l, false, at)
+		e.Version = snapshotVersion
+		s = s.Apply(e)
 	}
 	if s.Phase == "" {
 		s.Phase = PhaseNone
@@ -473,6 +493,7 @@ func (s State) clone() State {
 	s.Posts = slices.Clone(s.Posts)
 	s.Ticks = slices.Clone(s.Ticks)
 	s.LabelAt = cloneMap(s.LabelAt)
+	s.LabelSnapshot = cloneMap(s.LabelSnapshot)
 	s.Raisers = cloneMap(s.Raisers)
 	s.RaisedAt = cloneMap(s.RaisedAt)
 	s.RaisedURL = cloneMap(s.RaisedURL)

@@ -309,3 +309,31 @@ func TestEndOf(t *testing.T) {
 		t.Error("zero start has no end")
 	}
 }
+
+// TestStoredStateUpgrade: a state stored before posts and provenance were
+// recorded (the JSON of the previous release) decodes, explains itself as
+// stored, and combines with new events.
+func TestStoredStateUpgrade(t *testing.T) {
+	const old = `{"phase":"active","disposition":"merge","initiator":"tmandry","reviewers":[{"login":"a","ticked":true},{"login":"b","ticked":false}],` +
+		`"start":"2024-08-02T12:00:00Z","end":"2024-08-12T12:00:00Z","status_comment_id":2251000001,"status_url":"u","updated_at":"2024-08-02T12:00:00Z",` +
+		`"labels":["disposition-merge","final-comment-period"],"label_at":{"disposition-merge":"2024-08-01T12:00:00Z","final-comment-period":"2024-08-02T12:00:00Z"},` +
+		`"phase_at":"2024-08-02T12:00:00Z","review_at":"2024-08-01T13:00:00Z"}`
+	var s State
+	if err := json.Unmarshal([]byte(old), &s); err != nil {
+		t.Fatal(err)
+	}
+	if ex := Explain(s, MCP{}); len(ex) == 0 || ex[0].Value != "active (merge), started 2024-08-02, ends 2024-08-12" {
+		t.Errorf("explain stored: %+v", ex)
+	}
+	// A tick arrives (a late edit): the phase and dates stay.
+	s2 := s.Apply(Event{Kind: KindProposal, ID: 2251000001, At: at(0), Created: at(0), Updated: at(30), Disposition: Merge, Initiator: "tmandry",
+		Reviewers: rv("+a", "+b")})
+	if s2.Phase != PhaseActive || !s2.Start.Equal(s.Start) || s2.Ticked() != 2 || s2.PhaseBy == nil || s2.PhaseBy.Source != "stored" {
+		t.Errorf("after a late tick: %s", asJSON(s2))
+	}
+	// The completion finishes it, keeping when it ended.
+	s3 := s2.Apply(bot(t, "complete.md", 3, at(240), at(240)))
+	if s3.Phase != PhaseFinished || !s3.End.Equal(s.End) || s3.PhaseBy.ID != 3 {
+		t.Errorf("after completion: %s", asJSON(s3))
+	}
+}

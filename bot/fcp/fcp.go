@@ -120,6 +120,10 @@ type State struct {
 	// case), LabelAt the time of the newest event seen for each such label.
 	Labels  []string             `json:"labels,omitempty"`
 	LabelAt map[string]time.Time `json:"label_at,omitempty"`
+	// LabelSnapshot marks labels whose newest change was read from a
+	// snapshot (a payload's or a listing's labels), whose time is when
+	// they were read, not when they changed.
+	LabelSnapshot map[string]bool `json:"label_snapshot,omitempty"`
 
 	PhaseAt       time.Time `json:"phase_at,omitzero"`       // when the comment or label that set Phase was posted; zero for a label snapshot
 	DispositionAt time.Time `json:"disposition_at,omitzero"` // when the comment that set Disposition was posted

@@ -109,8 +109,11 @@ func viewOf(s fcp.State, m fcp.MCP) view {
 	v.Labels, v.FCPLabelsMCP = orNil(v.Labels), orNil(v.FCPLabelsMCP)
 	if p := s.PhaseBy; p != nil {
 		v.PhaseBy = fmt.Sprintf("%s %s %d %s %s", p.Source, p.What, p.ID, p.Author, p.Label)
-		if p.Source == "comment" {
+		switch p.Source {
+		case "comment":
 			v.PhaseBy += " " + p.At.Format(time.RFC3339)
+		case "label", "labels": // a label event or a snapshot: the label, not when it was read
+			v.PhaseBy = "label " + p.Label
 		}
 	}
 	if p := s.ReviewBy; p != nil {
@@ -253,6 +256,70 @@ func TestThreadsCover(t *testing.T) {
 	for _, want := range []string{"mcp with an rfcbot fcp", "cancelled", "concern resolved", "status edited after the bell", "status edited after completion", "completion", "mcp seconded and accepted"} {
 		if !has[want] {
 			t.Errorf("no thread covers %q", want)
+		}
+	}
+}
+
+// TestExplainThreads: the explanation names the comment or label that set
+// each part, read from the listing as /goal refresh does.
+func TestExplainThreads(t *testing.T) {
+	threads, err := fcptest.Load("testdata/threads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]fcptest.Thread{}
+	for _, th := range threads {
+		byName[th.Name] = th
+	}
+	tests := []struct {
+		thread string
+		events int // -1: all
+		want   []string
+	}{
+		{"compiler-team-1022", -1, []string{
+			"FCP phase: finished (merge), ended 2026-08-19 ← rfcbot completion comment 5290000001 by rust-rfcbot at 2026-08-19T08:10:01Z [complete] https://github.com/rust-lang/compiler-team/issues/1022#issuecomment-5290000001",
+			"FCP reviewers: 9/11 reviewed; pending: jdonszelmann, wesleywiser ← rfcbot status comment 5082632158 by rust-rfcbot at 2026-08-09T08:00:00Z [current/majority] https://github.com/rust-lang/compiler-team/issues/1022#issuecomment-5082632158",
+			"MCP phase: closed ← item closed (2026-08-20T12:00:00Z)",
+		}},
+		{"compiler-team-1022", 9, []string{ // labels moved, the :bell: not yet posted
+			"FCP phase: active (merge), start unknown (no :bell: comment seen) ← label snapshot: label final-comment-period (time unknown: read from a label snapshot)",
+		}},
+		{"msc-1668", -1, []string{
+			"FCP phase: active (merge), started 2018-09-09, ends 2018-09-14 ← rfcbot :bell: comment 419736500 by mscbot at 2018-09-09T10:05:00Z [start] https://github.com/matrix-org/matrix-spec-proposals/pull/1668#issuecomment-419736500",
+			"FCP label note: rfcbot could not add final-comment-period; the comment stands for it ← rfcbot's note 419736500 by mscbot at 2018-09-09T10:05:00Z [start] https://github.com/matrix-org/matrix-spec-proposals/pull/1668#issuecomment-419736500",
+		}},
+		{"compiler-team-719", -1, []string{
+			"MCP phase: accepted ← label snapshot: label major-change-accepted added (time unknown: read from a label snapshot)",
+			"MCP second: by jackh726 ← @rustbot second 5401000001 by jackh726 at 2024-02-02T15:00:00Z [command] https://github.com/rust-lang/compiler-team/issues/719#issuecomment-5401000001",
+		}},
+		{"rust-145908", 11, []string{
+			"FCP phase: cancelled (merge) by Mark-Simulacrum ← rfcbot cancellation comment 5201000006 by rust-rfcbot at 2025-08-27T10:03:02Z [cancel] https://github.com/rust-lang/rust/issues/145908#issuecomment-5201000006",
+			"FCP concerns: 1 resolved: foo (raised by Mark-Simulacrum) ← rfcbot status comment 5201000002 by rust-rfcbot at 2025-08-27T10:02:05Z [team-member/majority] https://github.com/rust-lang/rust/issues/145908#issuecomment-5201000002",
+		}},
+	}
+	for _, tt := range tests {
+		th := byName[tt.thread]
+		n := tt.events
+		if n < 0 {
+			n = len(th.Events)
+		}
+		s, m := rebuild(th.ListingAt(n))
+		var got []string
+		for _, e := range fcp.Explain(s, m) {
+			line := e.Part + ": " + e.Value
+			if e.By != nil {
+				line += " ← " + e.By.String()
+			}
+			got = append(got, line)
+		}
+		for _, w := range tt.want {
+			found := false
+			for _, g := range got {
+				found = found || g == w
+			}
+			if !found {
+				t.Errorf("%s after %d events: no line\n  %s\ngot\n  %s", tt.thread, n, w, strings.Join(got, "\n  "))
+			}
 		}
 	}
 }

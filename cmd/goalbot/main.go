@@ -33,6 +33,7 @@ commands:
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
   goals check PATH... [--json]        parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
+          --explain ITEM [--json]     which comment or label set an item's phase, reviewers, concerns, MCP state
   sync    [--goal ID]                 reconcile every tracked item with GitHub now
   digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
   migrate [--config FILE]             apply database migrations

@@ -17,11 +17,12 @@ import (
 )
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	var goal *string
+	var goal, explain *string
 	var asJSON *bool
 	cfg, err := configCommand("status", args, getenv, func(fs *flag.FlagSet) {
 		goal = fs.String("goal", "", "only this goal (id or period/id)")
 		asJSON = fs.Bool("json", false, "print JSON")
+		explain = fs.String("explain", "", "show which comment or label set the state of this item (owner/repo#N)")
 	})
 	if err != nil {
 		return err
@@ -35,6 +36,19 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	t := tracker.New(tracker.Config{Store: db, Log: zerolog.Nop(), Settings: cfg})
+	if *explain != "" {
+		ex, err := explainItem(ctx, t, db, *explain)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(ex)
+		}
+		writeExplanation(stdout, ex)
+		return nil
+	}
 	views, err := statusViews(ctx, t, db, *goal)
 	if err != nil {
 		return err
