@@ -58,8 +58,12 @@ func Escape(s string) string {
 			b.WriteString("&gt;")
 		case c == '@':
 			b.WriteString("@" + zwsp)
-		case c == '#' && i < len(s) && s[i] >= '0' && s[i] <= '9':
-			b.WriteString("#" + zwsp)
+		case c >= '0' && c <= '9' && strings.HasSuffix(b.String(), "#"):
+			// After what was written, not after the input's next byte: a
+			// dropped control or invalid byte between "#" and the digit
+			// must not join them (found by FuzzNoPing).
+			b.WriteString(zwsp)
+			b.WriteRune(c)
 		default:
 			b.WriteRune(c)
 		}

@@ -24,6 +24,7 @@ func TestEscape(t *testing.T) {
 		{"fixes #123 and rust-lang/rfcs#3654, C# #x", "fixes #&#8203;123 and rust-lang/rfcs#&#8203;3654, C# #x"},
 		{"bidi \u202eevil\u202c ctl\x00\x1b\u0085x", "bidi evil ctl x"},
 		{"bad utf8 \xff!", "bad utf8 !"},
+		{"#\xfa1 #\x002 #\u202e3", "#&#8203;1 #&#8203;2 #&#8203;3"}, // a dropped byte joins nothing
 		{"non-ascii: ↳ café 🦀", "non-ascii: ↳ café 🦀"},
 		{"", ""},
 	}
