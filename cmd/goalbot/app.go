@@ -100,7 +100,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		PrivateKey: []byte(cfg.GitHub.PrivateKey.Value()),
 		Token:      cfg.GitHub.Token.Value(),
 		BotLogin:   cfg.GitHub.BotLogin,
-		Transport:  opt.Transport,
+		Transport:  gh.WithTimeout(opt.Transport, gh.DefaultRequestTimeout),
 		Observe:    a.Metrics.ObserveGitHub,
 	})
 	if err != nil {
@@ -149,13 +149,9 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 			db.Close()
 			return nil, &configError{err}
 		}
-		a.server = &http.Server{
-			Handler: server.Handler(server.Config{
-				Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
-			}),
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
-		}
+		a.server = server.New(server.Handler(server.Config{
+			Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
+		}), server.DefaultTimeouts)
 	}
 	return a, nil
 }
