@@ -180,14 +180,16 @@ func clip(s string, n int) string {
 // HTML in a message goalbot composed around user input (a refusal quoting
 // the command someone typed), while keeping the message's own markdown.
 // It is safe by construction, whatever the backticks: every "@", every "#"
-// before a digit, every "<" and every "&" is neutralised, in code spans and
-// out of them. Outside a code span "@" and "#" get an HTML-escaped
-// zero-width space after them and "<" and "&" become entities. Inside a
-// code span (found line by line with CommonMark's rule: a run of n
-// backticks up to the next run of exactly n, a backslash-escaped backtick
-// opening nothing) entities would show, so a raw zero-width space follows
-// the character instead: invisible, and still no mention, reference, tag
-// or entity if GitHub saw the span differently.
+// before a digit and every "&" is neutralised, in code spans and out of
+// them. Outside a code span "@" and "#" get an HTML-escaped zero-width
+// space after them and "<" and "&" become entities. Inside a code span
+// (found line by line with CommonMark's rule: a run of n backticks up to
+// the next run of exactly n, a backslash-escaped backtick opening nothing)
+// entities would show, so a raw zero-width space follows the character
+// instead: invisible, and still no mention, reference or entity if GitHub
+// saw the span differently. "<" inside a span is left as it is, so the
+// help's "<tracking-issue>" stays copyable; misread, it could hide text,
+// never ping.
 func Quiet(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
@@ -218,7 +220,7 @@ func quietLine(b *strings.Builder, s string) {
 			b.WriteString(s[i : i+n])
 			for j := i + n; j < end; j++ {
 				b.WriteByte(s[j])
-				if neutral(s, j) {
+				if s[j] != '<' && neutral(s, j) {
 					b.WriteString("\u200b")
 				}
 			}

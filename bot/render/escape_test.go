@@ -180,7 +180,7 @@ func mentions(s string) bool {
 func TestQuiet(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"no subgoal matches \"@rust-lang/lang\"", "no subgoal matches \"@&#8203;rust-lang/lang\""},
-		{"write `/goal track <tracking-issue>`, not <!-- x", "write `/goal track <\u200btracking-issue>`, not &lt;!-- x"},
+		{"write `/goal track <tracking-issue>`, not <!-- x", "write `/goal track <tracking-issue>`, not &lt;!-- x"},
 		{"`@a` and @b", "`@\u200ba` and @&#8203;b"},
 		{"unpaired ` then @c", "unpaired ` then @&#8203;c"},
 		// An unmatched run of three opens no span (issue 12): parity said
