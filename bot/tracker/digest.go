@@ -266,6 +266,7 @@ type digestWorker struct {
 
 func (w *digestWorker) Work(ctx context.Context, j *river.Job[DigestJob]) error {
 	_, err := w.t.PostDigest(ctx, j.Args.Week)
+	w.t.succeeded("digest", w.t.cfg.Digest.Repo, err == nil)
 	return jobError(err)
 }
 

@@ -77,6 +77,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 	}
 	var errs []error
 	for _, repo := range repos {
+		failed := len(errs)
 		refs := byRepo[repo]
 		owner, name := refs[0].Owner, refs[0].Repo
 		since, etag, err := st.SyncState(ctx, repo)
@@ -106,6 +107,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 			if err := st.SetSyncState(ctx, repo, start, etag); err != nil {
 				return rep, err
 			}
+			t.succeeded("sync", repo, len(errs) == failed)
 			continue
 		}
 		list, newETag, notModified, err := sy.ListUpdatedSince(ctx, owner, name, since, etag)
@@ -118,6 +120,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 			for _, r := range refs {
 				step(r)
 			}
+			t.succeeded("sync", repo, true)
 			continue
 		}
 		rep.Listed++
@@ -142,6 +145,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 		if err := st.SetSyncState(ctx, repo, since, newETag); err != nil {
 			return rep, err
 		}
+		t.succeeded("sync", repo, len(errs) == failed)
 	}
 	return rep, errors.Join(errs...)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/health"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/metrics"
 	"github.com/goalbot/goalbot/bot/server"
@@ -20,6 +21,7 @@ import (
 	"github.com/goalbot/goalbot/config"
 	"github.com/goalbot/goalbot/store"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 )
 
@@ -33,10 +35,12 @@ type App struct {
 	GitHub  *gh.Client
 	Metrics *metrics.Metrics
 	Tracker *tracker.Tracker
+	Health  *health.Registry // what /readyz reports: store, GitHub credentials, goals
 
-	server *http.Server
-	ln     net.Listener
-	served chan error
+	goalsErr atomicError // the last goal load's error, for /readyz
+	server   *http.Server
+	ln       net.Listener
+	served   chan error
 }
 
 // AppOptions tune an App for tests and the demo.
@@ -93,6 +97,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		}
 	}
 	a.Metrics = metrics.New(db.QueueDepth)
+	a.Metrics.BuildInfo(buildLabels())
+	a.Health = health.New()
+	a.Health.Probe("store", db.Ready)
+	a.Health.Probe("goals", a.goalsLoaded)
 
 	a.GitHub, err = gh.New(gh.Config{
 		APIURL:     cfg.GitHub.APIURL,
@@ -100,8 +108,9 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		PrivateKey: []byte(cfg.GitHub.PrivateKey.Value()),
 		Token:      cfg.GitHub.Token.Value(),
 		BotLogin:   cfg.GitHub.BotLogin,
-		Transport:  opt.Transport,
-		Observe:    a.Metrics.ObserveGitHub,
+		Transport: gh.Watch(gh.WithTimeout(opt.Transport, gh.DefaultRequestTimeout),
+			health.GitHubWatcher{Registry: a.Health, OnRateLimit: a.Metrics.RateLimitRemaining}),
+		Observe: a.Metrics.ObserveGitHub,
 	})
 	if err != nil {
 		db.Close()
@@ -113,6 +122,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	river.AddWorker(workers, dispatcher.Worker())
 	a.Tracker = tracker.New(tracker.Config{
 		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now, RenderDelay: opt.RenderDelay,
+		Monitor: a.Metrics,
 	})
 	a.Tracker.Register(dispatcher, workers)
 	var periodic []*river.PeriodicJob
@@ -120,7 +130,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		periodic = a.Tracker.PeriodicJobs()
 	}
 
+	failures := job.NewFailures(log, a.Metrics)
 	a.Queue, err = db.NewQueue(&river.Config{
+		Hooks:                []rivertype.Hook{failures},
+		ErrorHandler:         failures,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
 		Workers:              workers,
 		PeriodicJobs:         periodic,
@@ -149,13 +162,9 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 			db.Close()
 			return nil, &configError{err}
 		}
-		a.server = &http.Server{
-			Handler: server.Handler(server.Config{
-				Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
-			}),
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
-		}
+		a.server = server.New(server.Handler(server.Config{
+			Webhook: receiver, Ready: a.Health.Ready, Registry: a.Metrics.Registry, Log: log,
+		}), server.DefaultTimeouts)
 	}
 	return a, nil
 }
@@ -247,9 +256,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 		app.Shutdown(context.Background())
 		return err
 	}
-	if err := app.Tracker.LoadGoals(ctx); err != nil {
-		log.Error().Err(err).Msg("could not load goals; will retry on the next push or sync")
-	}
+	app.LoadGoals(ctx)
 	select {
 	case <-ctx.Done():
 	case err := <-app.served:

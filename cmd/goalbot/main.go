@@ -34,6 +34,7 @@ commands:
   goals check PATH... [--json]        parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
           --explain ITEM [--json]     which comment or label set an item's phase, reviewers, concerns, MCP state
+  jobs    [--failed] [--kind K] | retry ID|--failed   list background jobs with their errors, re-run them
   sync    [--goal ID]                 reconcile every tracked item with GitHub now
   digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
   migrate [--config FILE]             apply database migrations
@@ -99,6 +100,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return cmdGoalsCheck(rest[1:], stdout, getenv)
 	case "status":
 		return cmdStatus(ctx, rest, stdout, stderr, getenv)
+	case "jobs":
+		return cmdJobs(ctx, rest, stdout, stderr, getenv)
 	case "sync":
 		return cmdSync(ctx, rest, stdout, stderr, getenv)
 	case "digest":
