@@ -38,6 +38,9 @@ commands:
   migrate [--config FILE]             apply database migrations
   config check [--config FILE]        validate configuration, print it with secrets masked
   version                             print the version
+
+Run goalbot COMMAND --help (or goalbot help COMMAND) for a command's flags,
+environment variables and an example.
 `
 
 func main() {
@@ -63,8 +66,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 	var ue *usageError
 	var ee *exitError
 	var ce *configError
+	var hr *helpRequest
 	switch {
 	case err == nil:
+		return 0
+	case errors.As(err, &hr):
+		writeHelp(stdout, hr.fs)
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
@@ -86,6 +93,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return &exitError{2}
 	}
 	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && isHelp(rest[0]) {
+		if text, ok := groupHelp(cmd); ok {
+			fmt.Fprint(stdout, text)
+			return nil
+		}
+	}
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, rest, stderr, getenv)
@@ -110,14 +123,30 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return cmdConfigCheck(rest[1:], stdout, getenv)
 	case "version":
+		if err := parseFlags(newFlags("version"), rest); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "goalbot", version())
 		return nil
 	case "help", "-h", "--help":
+		if cmd == "help" && len(rest) > 0 {
+			// goalbot help goals check → goalbot goals check --help
+			return dispatch(ctx, append(append([]string{}, rest...), "--help"), stdout, stderr, getenv)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
 		return usagef("unknown command %q; run goalbot help for the list", cmd)
 	}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
 }
 
 // version reports the module version or VCS revision the binary was built from.

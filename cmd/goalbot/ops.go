@@ -23,7 +23,7 @@ func openOneShot(ctx context.Context, cfg *config.Config, stderr io.Writer) (*Ap
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
 	var goal *string
 	cfg, err := configCommand("sync", args, getenv, func(fs *flag.FlagSet) {
-		goal = fs.String("goal", "", "only the items of this goal")
+		goal = fs.String("goal", "", "only the items of this goal (`ID`)")
 	})
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var week *string
 	var dry *bool
 	cfg, err := configCommand("digest", args, getenv, func(fs *flag.FlagSet) {
-		week = fs.String("week", "", "ISO week, e.g. 2024-W36 (default: the current week)")
+		week = fs.String("week", "", "ISO week `YYYY-Www`, e.g. 2024-W36 (default: the current week)")
 		dry = fs.Bool("dry-run", false, "print the digest instead of posting it")
 	})
 	if err != nil {

@@ -20,7 +20,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var goal *string
 	var asJSON *bool
 	cfg, err := configCommand("status", args, getenv, func(fs *flag.FlagSet) {
-		goal = fs.String("goal", "", "only this goal (id or period/id)")
+		goal = fs.String("goal", "", "only this goal (`ID` or period/id)")
 		asJSON = fs.Bool("json", false, "print JSON")
 	})
 	if err != nil {
