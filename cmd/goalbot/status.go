@@ -26,14 +26,11 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
+	db, err := store.OpenExisting(ctx, cfg.DatabaseURL.Value())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Ready(ctx); err != nil {
-		return err
-	}
 	t := tracker.New(tracker.Config{Store: db, Log: zerolog.Nop(), Settings: cfg})
 	views, err := statusViews(ctx, t, db, *goal)
 	if err != nil {
