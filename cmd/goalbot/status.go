@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -37,9 +36,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"goals": views})
+		return writeJSON(stdout, newStatusJSON(views))
 	}
 	writeStatusText(stdout, views)
 	return nil
