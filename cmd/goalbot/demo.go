@@ -169,7 +169,7 @@ func (e *demoEnv) StatusComment() (sandbox.Comment, bool) {
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
 	fs := newFlags("demo")
 	once := fs.Bool("once", false, "play the timeline, print the results and exit")
-	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
+	listen := fs.String("listen", "127.0.0.1:8080", "`ADDR` to serve on")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

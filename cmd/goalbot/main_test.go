@@ -111,13 +111,13 @@ func TestCLIStatusAfterDemo(t *testing.T) {
 	code, out, _ = runCLI(t, env, "status", "--json")
 	var js struct {
 		Goals []struct {
-			ID   string `json:"ID"`
-			Rows []struct {
-				Status string `json:"Status"`
-			} `json:"Rows"`
+			ID       string `json:"id"`
+			Subgoals []struct {
+				Status string `json:"status"`
+			} `json:"subgoals"`
 		} `json:"goals"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || len(js.Goals) != 1 || len(js.Goals[0].Rows) != 22 {
+	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || len(js.Goals) != 1 || len(js.Goals[0].Subgoals) != 22 {
 		t.Errorf("status --json: exit %d, %s", code, out)
 	}
 	if code, _, stderr := runCLI(t, env, "status", "--goal", "nope"); code != 2 || !strings.Contains(stderr, `no goal "nope"`) {

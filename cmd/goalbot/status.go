@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -20,21 +19,18 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var goal, explain *string
 	var asJSON *bool
 	cfg, err := configCommand("status", args, getenv, func(fs *flag.FlagSet) {
-		goal = fs.String("goal", "", "only this goal (id or period/id)")
+		goal = fs.String("goal", "", "only this goal (`ID` or period/id)")
 		asJSON = fs.Bool("json", false, "print JSON")
 		explain = fs.String("explain", "", "show which comment or label set the state of this item (owner/repo#N)")
 	})
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
+	db, err := store.OpenExisting(ctx, cfg.DatabaseURL.Value())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Ready(ctx); err != nil {
-		return err
-	}
 	t := tracker.New(tracker.Config{Store: db, Log: zerolog.Nop(), Settings: cfg})
 	if *explain != "" {
 		ex, err := explainItem(ctx, t, db, *explain)
@@ -54,9 +50,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"goals": views})
+		return writeJSON(stdout, newStatusJSON(views))
 	}
 	writeStatusText(stdout, views)
 	return nil
