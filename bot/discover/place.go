@@ -283,10 +283,11 @@ func suggestLine(g Goal, c Candidate) string {
 }
 
 // quoteSubgoal writes a subgoal for a /goal track line: its title in
-// double quotes, or its id when the title cannot be quoted plainly.
+// double quotes, or its id when the title cannot be quoted plainly (or
+// holds an "@", which the living comment will not write).
 func quoteSubgoal(s Subgoal) string {
 	t := strings.Join(strings.Fields(s.Title), " ")
-	if t == "" || strings.ContainsAny(t, "\"\\`") || len(t) > 120 {
+	if t == "" || strings.ContainsAny(t, "\"\\`@") || len(t) > 120 {
 		return s.ID
 	}
 	return `"` + t + `"`
