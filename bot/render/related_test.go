@@ -85,3 +85,31 @@ func TestRelatedSectionBounds(t *testing.T) {
 		t.Error("no-subgoal note missing")
 	}
 }
+
+func TestDigestRelated(t *testing.T) {
+	v := weekView()
+	v.Related = []DigestRelated{
+		{Goal: "2024h2/async", Item: ItemLink{Ref: ref.New("rust-lang", "rfcs", 3437), Title: "Implementable trait aliases", IsPull: true}, Status: status.InFCP, Detail: "merge, ends 2024-08-20"},
+		{Goal: "2024h2/cargo-script", Item: ItemLink{Ref: ref.New("rust-lang", "cargo", 12207), Title: "Tracking issue for cargo-script @epage"}},
+		{Goal: "2024h2/async", Item: ItemLink{Ref: ref.New("rust-lang", "rust", 44874)}, Status: status.Proposed},
+	}
+	got := Digest(v)
+	golden(t, "digest-related", got)
+	if mentions(got) {
+		t.Error("digest can mention someone")
+	}
+	rel, track := strings.Index(got, "### Related, not placed"), strings.Index(got, "### Tracking issues")
+	if rel < 0 || track < rel {
+		t.Fatalf("related section missing or after tracking issues:\n%s", got)
+	}
+	section := got[rel:track]
+	// Sorted by goal title: async's two items (by ref) before cargo-script's.
+	a, b, c := strings.Index(section, "rfcs#3437"), strings.Index(section, "rust#44874"), strings.Index(section, "cargo#12207")
+	if a < 0 || b < a || c < b || !strings.Contains(section, "in-fcp: merge, ends 2024-08-20") || strings.Contains(section, "https://github.com/") {
+		t.Errorf("related section:\n%s", section)
+	}
+	// Without related items the digest is what it was.
+	if strings.Contains(Digest(weekView()), "Related, not placed") {
+		t.Error("empty related list adds a section")
+	}
+}
