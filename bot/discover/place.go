@@ -315,8 +315,7 @@ var stopWords = map[string]bool{
 // DocumentCandidates returns the goal-level references of a parsed goal
 // document as candidates (source "document"): Other tracking issues are
 // tracking issues, rust-lang/rfcs items RFCs, compiler-team items MCPs,
-// and the rest issues until their state says more (the caller may set
-// Kind and Stabilization from the item it has read).
+// and the rest issues until their state says more (see Candidates).
 func DocumentCandidates(d *goaldoc.Document) []Candidate {
 	other := map[ref.Ref]bool{}
 	for _, r := range d.OtherTrackingIssues {
@@ -324,16 +323,11 @@ func DocumentCandidates(d *goaldoc.Document) []Candidate {
 	}
 	out := make([]Candidate, 0, len(d.References))
 	for _, r := range d.References {
-		kind := bot.KindIssue
-		switch {
-		case other[r.Item]:
+		kind := repoKind(r.Item)
+		if other[r.Item] {
 			kind = KindTrackingIssue
-		case r.Item.Owner == "rust-lang" && r.Item.Repo == "rfcs":
-			kind = bot.KindRFC
-		case r.Item.Owner == "rust-lang" && r.Item.Repo == "compiler-team":
-			kind = bot.KindMCP
 		}
-		out = append(out, Candidate{Item: r.Item, Kind: kind, Source: "document"})
+		out = append(out, Candidate{Item: r.Item, Kind: kind, Source: bot.SourceDocument})
 	}
 	return out
 }
