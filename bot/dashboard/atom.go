@@ -70,7 +70,7 @@ func (w *world) atom() ([]byte, error) {
 			Title:      fmt.Sprintf("%s: %s → %s", t.SubgoalTitle, t.From, t.To),
 			ID:         uuidURN("goalbot transition " + t.Goal + " " + t.Subgoal + " " + t.At.UTC().Format(time.RFC3339Nano) + " " + t.To),
 			Updated:    t.At.UTC().Format(time.RFC3339),
-			Links:      []atomLink{{Rel: "alternate", Href: goalPath(t.Goal) + "#sg-" + t.Subgoal, Type: "text/html"}},
+			Links:      []atomLink{{Rel: "alternate", Href: subgoalPath(t.Goal, t.Subgoal), Type: "text/html"}},
 			Categories: []atomCategory{{Term: t.To}},
 		}
 		summary := fmt.Sprintf("Goal %q, subgoal %q: %s → %s", goal, t.SubgoalTitle, t.From, t.To)

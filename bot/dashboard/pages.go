@@ -48,7 +48,7 @@ func newPages() (*pages, error) {
 		"person":      personPath,
 		"profile":     profileURL,
 		"goalPath":    goalPath,
-		"subgoalPath": func(goal, sub string) string { return goalPath(goal) + "#sg-" + url.PathEscape(sub) },
+		"subgoalPath": subgoalPath,
 		"statusClass": statusClass,
 		"teamName":    teamName,
 		"upper":       strings.ToUpper,
@@ -199,6 +199,11 @@ func goalPath(id string) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return "/goals/" + strings.Join(parts, "/")
+}
+
+// subgoalPath is the place of a subgoal's row on its goal's page.
+func subgoalPath(goal, sub string) string {
+	return goalPath(goal) + "#" + (&url.URL{Fragment: "sg-" + sub}).EscapedFragment()
 }
 
 // statusClass is the CSS class of a status ("st-in-fcp"), "st-other" for
