@@ -30,7 +30,7 @@ func bigSnapshot() *Snapshot {
 	for g := range 60 {
 		id := fmt.Sprintf("2024h2/goal-%02d", g)
 		goal := Goal{ID: id, Title: fmt.Sprintf("Goal number %d with a title of ordinary length", g), TrackingIssue: ref.New("rust-lang", "goals", 100+g),
-			Doc: goaldoc.Document{ID: id, Period: "2024h2", PointOfContact: []string{"owner" + fmt.Sprint(g)}, Teams: []string{teams[g%5]}},
+			Doc:      goaldoc.Document{ID: id, Period: "2024h2", PointOfContact: []string{"owner" + fmt.Sprint(g)}, Teams: []string{teams[g%5]}},
 			Statuses: map[string]bot.SubgoalStatus{}}
 		for p := range 5 {
 			parent := goaldoc.Subgoal{ID: fmt.Sprintf("p%d", p), Title: fmt.Sprintf("Parent subgoal %d", p), Owners: []string{"lead"}}
