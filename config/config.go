@@ -18,6 +18,7 @@ type Config struct {
 	WebhookSecrets []Secret // any may sign a delivery (rotation)
 	LogLevel       string   // debug, info, warn or error
 
+	HTTP     HTTP
 	GitHub   GitHub
 	Goals    []GoalSource
 	Status   Status
@@ -27,6 +28,14 @@ type Config struct {
 	Commands Commands
 
 	src *sources // where each key came from, for messages; nil when built in code
+}
+
+// HTTP holds the optional extra listeners: a deployment can expose
+// /webhook and the dashboard publicly and keep /metrics internal. Empty
+// means "on Listen".
+type HTTP struct {
+	DashboardListen string // dashboard pages, /api/v1 and feeds; "" serves them on Listen
+	MetricsListen   string // /metrics; "" serves it on Listen
 }
 
 // GitHub holds how goalbot reaches GitHub and who it is there.

@@ -25,6 +25,7 @@ type fileConfig struct {
 	DatabaseURL    *string      `toml:"database_url"`
 	WebhookSecrets *[]string    `toml:"webhook_secrets"`
 	LogLevel       *string      `toml:"log_level"`
+	HTTP           fileHTTP     `toml:"http"`
 	GitHub         fileGitHub   `toml:"github"`
 	Goals          []fileGoal   `toml:"goals"`
 	Status         fileStatus   `toml:"status"`
@@ -32,6 +33,11 @@ type fileConfig struct {
 	Digest         fileDigest   `toml:"digest"`
 	Sync           fileSync     `toml:"sync"`
 	Commands       fileCommands `toml:"commands"`
+}
+
+type fileHTTP struct {
+	DashboardListen *string `toml:"dashboard_listen"`
+	MetricsListen   *string `toml:"metrics_listen"`
 }
 
 type fileGitHub struct {
@@ -232,6 +238,8 @@ func (c *Config) applyFile(f fileConfig) []error {
 		}
 	}
 	setStr(&c.LogLevel, f.LogLevel)
+	setStr(&c.HTTP.DashboardListen, f.HTTP.DashboardListen)
+	setStr(&c.HTTP.MetricsListen, f.HTTP.MetricsListen)
 
 	g := &c.GitHub
 	setStr(&g.APIURL, f.GitHub.APIURL)
@@ -388,6 +396,12 @@ func (c *Config) applyEnv(env func(string) string) []error {
 	}
 	if v, ok := set("GOALBOT_LISTEN", "listen"); ok {
 		c.Listen = v
+	}
+	if v, ok := set("GOALBOT_DASHBOARD_LISTEN", "http.dashboard_listen"); ok {
+		c.HTTP.DashboardListen = v
+	}
+	if v, ok := set("GOALBOT_METRICS_LISTEN", "http.metrics_listen"); ok {
+		c.HTTP.MetricsListen = v
 	}
 	if v, ok := set("GOALBOT_DATABASE_URL", "database_url"); ok {
 		c.DatabaseURL = NewDSN(v)

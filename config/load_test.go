@@ -257,6 +257,9 @@ func TestLoadFull(t *testing.T) {
 		!reflect.DeepEqual(d.Labels, []string{"goal-digest", "T-goals"}) || d.StaleDays != 21 || !d.ClosePrevious || d.Mention {
 		t.Errorf("digest = %+v", d)
 	}
+	if c.HTTP.DashboardListen != ":8081" || c.HTTP.MetricsListen != "127.0.0.1:9090" {
+		t.Errorf("http = %+v", c.HTTP)
+	}
 	if c.Status.Aggregate != "most" || c.Sync.Interval != 30*time.Minute || c.Sync.Redeliver || c.LogLevel != "debug" {
 		t.Errorf("status %+v sync %+v log %q", c.Status, c.Sync, c.LogLevel)
 	}
@@ -435,6 +438,14 @@ dir = "g"
 		want: []string{
 			`goalbot.toml:1: listen: "8080" is not a listen address; write e.g. ":8080" or "127.0.0.1:8080"`,
 			`goalbot.toml:2: database_url: sqlite: needs a file path; use sqlite:PATH or postgres://USER:PASSWORD@HOST/DB`,
+		},
+	}, {
+		name: "bad separate listeners, from file and env",
+		body: "[http]\ndashboard_listen = \"9000\"\n",
+		env:  map[string]string{"GOALBOT_METRICS_LISTEN": "localhost"},
+		want: []string{
+			`goalbot.toml:2: http.dashboard_listen: "9000" is not a listen address; write e.g. ":9090" or "127.0.0.1:9090", or leave it out to serve on listen`,
+			`GOALBOT_METRICS_LISTEN: "localhost" is not a listen address; write e.g. ":9090" or "127.0.0.1:9090", or leave it out to serve on listen`,
 		},
 	}, {
 		name: "missing file",

@@ -34,6 +34,11 @@ func (c *Config) validate() []error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not a listen address; write e.g. \":8080\" or \"127.0.0.1:8080\"", c.Listen)
 	}
+	for _, l := range []struct{ key, addr string }{{"http.dashboard_listen", c.HTTP.DashboardListen}, {"http.metrics_listen", c.HTTP.MetricsListen}} {
+		if _, _, err := net.SplitHostPort(l.addr); l.addr != "" && err != nil {
+			bad(l.key, "%q is not a listen address; write e.g. \":9090\" or \"127.0.0.1:9090\", or leave it out to serve on listen", l.addr)
+		}
+	}
 	checkDSN(c.DatabaseURL, bad)
 	for i, s := range c.WebhookSecrets {
 		if !s.IsSet() {

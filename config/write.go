@@ -23,6 +23,10 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.kv("", "webhook_secrets", secrets(c.WebhookSecrets))
 	t.kv("", "log_level", str(c.LogLevel))
 
+	t.table("http")
+	t.kv("http", "dashboard_listen", str(c.HTTP.DashboardListen))
+	t.kv("http", "metrics_listen", str(c.HTTP.MetricsListen))
+
 	g := c.GitHub
 	t.table("github")
 	t.kv("github", "api_url", str(g.APIURL))

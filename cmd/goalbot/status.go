@@ -38,9 +38,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			return err
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(ex)
+			return writeJSON(stdout, ex)
 		}
 		writeExplanation(stdout, ex)
 		return nil
