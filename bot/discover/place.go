@@ -96,8 +96,8 @@ type Untracked func(item ref.Ref) bool
 // Place decides where each candidate goes. It leaves out candidates in
 // the tracking issue's repository (the tracking issue itself, other goals'
 // tracking issues, edits of the goal documents), items already on a
-// subgoal (Subgoal.Items) and untracked items, and merges repeated candidates for one item (a Named one
-// wins). A candidate is placed on the subgoal its text names when that
+// subgoal (Subgoal.Items) and untracked items, and merges repeated
+// candidates for one item (a Named one wins). A candidate is placed on the subgoal its text names when that
 // name resolves to exactly one subgoal (by id, line or title, as /goal
 // track resolves it); else an RFC on the only row whose title names an
 // RFC and has no item, when it is the only unplaced RFC (likewise an MCP);
