@@ -328,9 +328,9 @@ func nodeSpan(n ast.Node, src []byte) (int, int) {
 }
 
 // subgoalRe reads what a reference line names after the reference: a
-// separator (":", a dash, "→", "for", "/") then the subgoal's name, or a
-// parenthesised name.
-var subgoalRe = regexp.MustCompile(`^[\s*_\])>]*(?:(?::|—|–|-|→|->)\s*(?:subgoal\s*:?\s*)?(.+)|\(\s*(?:subgoal\s*:?\s*)?([^()]+)\))`)
+// separator (":", a dash, "→", ", subgoal:") then the subgoal's name, or
+// a parenthesised name.
+var subgoalRe = regexp.MustCompile(`(?i)^[\s*_\])>]*(?:(?::|—|–|-|→|->|,\s*subgoal\s*:?)\s*(?:subgoal\s*:?\s*)?(.+)|\(\s*(?:subgoal\s*:?\s*)?([^()]+)\))`)
 
 // subgoalAfter returns the subgoal a reference line names after the
 // reference ending at end, or "".

@@ -53,6 +53,11 @@ func TestMentions(t *testing.T) {
 			text: Text{Body: "`rust-lang/goals#105`\n\n```rust\n// TODO: https://github.com/rust-lang/rust-project-goals/issues/105\n```\n\n> Part of rust-lang/goals#105: approve RTN RFC\n\n<!-- rust-lang/goals#105 -->\n\n    rust-lang/goals#105\n", Author: "a", Base: rfc},
 		},
 		{
+			name: "a comma then the word subgoal",
+			text: Text{Body: "Tracking: rust-lang/goals#105, Subgoal: stabilization\nSee rust-lang/goals#105, rust-lang/rust#1", Author: "a", Base: rfc},
+			want: []string{"1:stabilization", "2:"},
+		},
+		{
 			name: "#N counts only on an item of the goals repository",
 			text: Text{Body: "Update for #105: RTN RFC merged.", Author: "nikomatsakis", Base: onGoals},
 			want: []string{"1:RTN RFC merged"},
