@@ -9,6 +9,7 @@ package discover
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -101,53 +102,41 @@ func (f *Finder) sameRepo(written, repo string) bool {
 // checked by the caller.
 var issueRe = regexp.MustCompile(`(?:([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9_.-]+))?#([0-9]+)`)
 
-// Mentions returns the references to issue in t, one per line that holds
-// any, in line order: owner/repo#N, #N on an item of the same repository,
-// and issue URLs (also with a comment anchor), under the repository's
-// current or former names. References in code (spans, fenced or indented
-// blocks), block quotes and HTML are not mentions, nor is anything in an
-// ignored text (see Ignored).
-func (f *Finder) Mentions(t Text, issue ref.Ref) []Mention {
-	if issue.IsZero() || f.Ignored(t) || t.Body == "" {
-		return nil
-	}
-	src := []byte(strings.ReplaceAll(strings.ReplaceAll(t.Body, "\r\n", "\n"), "\r", "\n"))
-	repo := issue.FullName()
-	num := strconv.Itoa(issue.Number)
-	if !strings.Contains(string(src), num) {
-		return nil // the common case: a text that does not name the number at all
-	}
-	baseSame := !t.Base.IsZero() && f.sameRepo(t.Base.FullName(), repo)
-	starts := lineStarts(src)
-	var out []Mention
-	seen := map[int]bool{}
-	add := func(off, end int) {
-		line := lineAt(starts, off)
-		if seen[line] {
+// hit is one reference found in a text: the repository as written
+// (owner and repo "" for a bare #N), the number, and where it stands.
+type hit struct {
+	owner, repo string
+	number      int
+	off, end    int // byte offsets in the normalised text
+}
+
+// scan parses a text and returns it normalised (CRLF and CR as LF) with
+// every reference in it outside code, block quotes, images and HTML:
+// owner/repo#N and #N in text, and issue or pull URLs in links and
+// autolinks (a link's hit spans the whole link).
+func (f *Finder) scan(body string) ([]byte, []hit) {
+	src := []byte(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n"))
+	var hits []hit
+	urlHit := func(u string, n ast.Node) {
+		r, ok := ref.ParseURL(u)
+		if !ok {
 			return
 		}
-		seen[line] = true
-		out = append(out, Mention{Line: line, Subgoal: subgoalAfter(src, starts, line, end)})
-	}
-	urlHit := func(u string) bool {
-		r, ok := ref.ParseURL(u)
-		if !ok || r.Number != issue.Number {
-			return false
+		parts := strings.SplitN(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(u), "https://"), "http://"), "/", 4)
+		if len(parts) < 3 {
+			return
 		}
-		parts := strings.SplitN(strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "/", 4)
-		return len(parts) >= 3 && f.sameRepo(parts[1]+"/"+parts[2], repo)
+		off, end := nodeSpan(n, src)
+		hits = append(hits, hit{owner: parts[1], repo: parts[2], number: r.Number, off: off, end: end})
 	}
 	var walk func(n ast.Node)
 	walk = func(n ast.Node) {
 		var run []*ast.Text
 		flush := func() {
-			if len(run) == 0 {
-				return
+			if len(run) > 0 {
+				hits = append(hits, textHits(src, run)...)
+				run = run[:0]
 			}
-			for _, h := range textHits(src, run, f, repo, issue.Number, baseSame) {
-				add(h[0], h[1])
-			}
-			run = run[:0]
 		}
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if tx, ok := c.(*ast.Text); ok {
@@ -159,17 +148,13 @@ func (f *Finder) Mentions(t Text, issue ref.Ref) []Mention {
 			case *ast.Blockquote, *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.Image:
 				// quoted, code or markup: not the author's own reference
 			case *ast.Link:
-				if urlHit(string(c.Destination)) {
-					off, end := nodeSpan(c, src)
-					add(off, end)
+				if _, ok := ref.ParseURL(string(c.Destination)); ok {
+					urlHit(string(c.Destination), c)
 					continue
 				}
 				walk(c)
 			case *ast.AutoLink:
-				if urlHit(string(c.URL(src))) {
-					off, end := nodeSpan(c, src)
-					add(off, end)
-				}
+				urlHit(string(c.URL(src)), c)
 			default:
 				walk(c)
 			}
@@ -177,13 +162,78 @@ func (f *Finder) Mentions(t Text, issue ref.Ref) []Mention {
 		flush()
 	}
 	walk(f.p.Parse(text.NewReader(src)))
-	sortMentions(out)
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].off < hits[j].off })
+	return src, hits
+}
+
+// Mentions returns the references to issue in t, one per line that holds
+// any, in line order: owner/repo#N, #N on an item of the same repository,
+// and issue URLs (also with a comment anchor), under the repository's
+// current or former names. References in code (spans, fenced or indented
+// blocks), block quotes and HTML are not mentions, nor is anything in an
+// ignored text (see Ignored).
+func (f *Finder) Mentions(t Text, issue ref.Ref) []Mention {
+	if issue.IsZero() || f.Ignored(t) || t.Body == "" {
+		return nil
+	}
+	if !strings.Contains(t.Body, strconv.Itoa(issue.Number)) {
+		return nil // the common case: a text that does not name the number at all
+	}
+	repo := issue.FullName()
+	baseSame := !t.Base.IsZero() && f.sameRepo(t.Base.FullName(), repo)
+	src, hits := f.scan(t.Body)
+	starts := lineStarts(src)
+	var out []Mention
+	seen := map[int]bool{}
+	for _, h := range hits {
+		if h.number != issue.Number {
+			continue
+		}
+		if h.owner == "" && !baseSame || h.owner != "" && !f.sameRepo(h.owner+"/"+h.repo, repo) {
+			continue
+		}
+		line := lineAt(starts, h.off)
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		out = append(out, Mention{Line: line, Subgoal: subgoalAfter(src, starts, line, h.end)})
+	}
 	return out
 }
 
-// textHits returns the [start, end) offsets in src of references to the
-// issue in a run of adjacent text nodes.
-func textHits(src []byte, run []*ast.Text, f *Finder, repo string, number int, baseSame bool) [][2]int {
+// Links returns the issues and pull requests t references, in order of
+// first mention, without t.Base itself: the items an owner's update
+// comment on a tracking issue links. A #N is resolved against t.Base's
+// repository (none when Base is zero); repositories are normalised as
+// ref.New does. Code, block quotes, HTML and ignored texts give nothing.
+func (f *Finder) Links(t Text) []ref.Ref {
+	if f.Ignored(t) || t.Body == "" {
+		return nil
+	}
+	_, hits := f.scan(t.Body)
+	var out []ref.Ref
+	seen := map[ref.Ref]bool{t.Base: true}
+	for _, h := range hits {
+		var r ref.Ref
+		switch {
+		case h.owner != "":
+			r = ref.New(h.owner, h.repo, h.number)
+		case !t.Base.IsZero():
+			r = ref.New(t.Base.Owner, t.Base.Repo, h.number)
+		default:
+			continue
+		}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// textHits returns the references in a run of adjacent text nodes.
+func textHits(src []byte, run []*ast.Text) []hit {
 	var b strings.Builder
 	offs := make([]int, 0, len(run))
 	for _, t := range run {
@@ -194,6 +244,9 @@ func textHits(src []byte, run []*ast.Text, f *Finder, repo string, number int, b
 		}
 	}
 	str := b.String()
+	if strings.IndexByte(str, '#') < 0 {
+		return nil
+	}
 	offAt := func(pos int) int {
 		i := len(offs) - 1
 		for i > 0 && offs[i] > pos {
@@ -201,23 +254,20 @@ func textHits(src []byte, run []*ast.Text, f *Finder, repo string, number int, b
 		}
 		return run[i].Segment.Start + pos - offs[i]
 	}
-	var out [][2]int
+	var out []hit
 	for _, m := range issueRe.FindAllStringSubmatchIndex(str, -1) {
 		if m[0] > 0 && !boundaryBefore(str[m[0]-1]) || m[1] < len(str) && isWordByte(str[m[1]]) {
 			continue
 		}
 		n, err := strconv.Atoi(str[m[6]:m[7]])
-		if err != nil || n != number {
+		if err != nil || n <= 0 {
 			continue
 		}
+		h := hit{number: n, off: offAt(m[0]), end: offAt(m[1]-1) + 1}
 		if m[2] >= 0 {
-			if !f.sameRepo(str[m[2]:m[3]]+"/"+str[m[4]:m[5]], repo) {
-				continue
-			}
-		} else if !baseSame {
-			continue
+			h.owner, h.repo = str[m[2]:m[3]], str[m[4]:m[5]]
 		}
-		out = append(out, [2]int{offAt(m[0]), offAt(m[1]-1) + 1})
+		out = append(out, h)
 	}
 	return out
 }
@@ -278,9 +328,9 @@ func nodeSpan(n ast.Node, src []byte) (int, int) {
 }
 
 // subgoalRe reads what a reference line names after the reference: a
-// separator (":", a dash, "→", "for", "/") then the subgoal's name, or a
-// parenthesised name.
-var subgoalRe = regexp.MustCompile(`^[\s*_\])>]*(?:(?::|—|–|-|→|->)\s*(?:subgoal\s*:?\s*)?(.+)|\(\s*(?:subgoal\s*:?\s*)?([^()]+)\))`)
+// separator (":", a dash, "→", ", subgoal:") then the subgoal's name, or
+// a parenthesised name.
+var subgoalRe = regexp.MustCompile(`(?i)^[\s*_\])>]*(?:(?::|—|–|-|→|->|,\s*subgoal\s*:?)\s*(?:subgoal\s*:?\s*)?(.+)|\(\s*(?:subgoal\s*:?\s*)?([^()]+)\))`)
 
 // subgoalAfter returns the subgoal a reference line names after the
 // reference ending at end, or "".
@@ -331,13 +381,4 @@ func lineAt(starts []int, off int) int {
 		}
 	}
 	return lo
-}
-
-// sortMentions orders mentions by line (insertion sort: they are few).
-func sortMentions(ms []Mention) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].Line < ms[j-1].Line; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
 }

@@ -3,6 +3,7 @@ package discover
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/goalbot/goalbot/bot/ref"
@@ -50,6 +51,11 @@ func TestMentions(t *testing.T) {
 		{
 			name: "code, quotes and HTML comments are not mentions",
 			text: Text{Body: "`rust-lang/goals#105`\n\n```rust\n// TODO: https://github.com/rust-lang/rust-project-goals/issues/105\n```\n\n> Part of rust-lang/goals#105: approve RTN RFC\n\n<!-- rust-lang/goals#105 -->\n\n    rust-lang/goals#105\n", Author: "a", Base: rfc},
+		},
+		{
+			name: "a comma then the word subgoal",
+			text: Text{Body: "Tracking: rust-lang/goals#105, Subgoal: stabilization\nSee rust-lang/goals#105, rust-lang/rust#1", Author: "a", Base: rfc},
+			want: []string{"1:stabilization", "2:"},
 		},
 		{
 			name: "#N counts only on an item of the goals repository",
@@ -135,4 +141,47 @@ func FuzzMentions(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLinks(t *testing.T) {
+	goal := ref.New("rust-lang", "goals", 105)
+	tests := []struct {
+		name string
+		text Text
+		want string
+	}{
+		{
+			name: "an owner's monthly update",
+			text: Text{Body: "**Key developments**\n\n- RTN landed in rust-lang/rust#138424 and [#138425](https://github.com/rust-lang/rust/pull/138425).\n- The RFC ([RFC #3654](https://github.com/rust-lang/rfcs/pull/3654)) is in FCP.\n- Tracked in #105 and #110 (this repository).\n\n> quoting rust-lang/rust#1\n\n```\nrust-lang/rust#2\n```\n", Author: "nikomatsakis", Base: goal},
+			want: "[rust-lang/rust#138424 rust-lang/rust#138425 rust-lang/rfcs#3654 rust-lang/goals#110]",
+		},
+		{
+			name: "renamed repository and anchors",
+			text: Text{Body: "See https://github.com/rust-lang/rust-project-goals/issues/270#issuecomment-1 and rust-lang/rust#5, rust-lang/rust#5.", Author: "a", Base: goal},
+			want: "[rust-lang/goals#270 rust-lang/rust#5]",
+		},
+		{
+			name: "bots and the digest link nothing",
+			text: Text{Body: "<!-- goalbot:digest week=2024-W30 -->\nrust-lang/rust#1", Author: "nikomatsakis", Base: goal},
+			want: "[]",
+		},
+		{
+			name: "#N without a base is unknown",
+			text: Text{Body: "#12 and o/r#3", Author: "a"},
+			want: "[o/r#3]",
+		},
+	}
+	f := NewFinder(nil, nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := f.Links(tt.text)
+			var s []string
+			for _, r := range got {
+				s = append(s, r.String())
+			}
+			if fmt.Sprint("[", strings.Join(s, " "), "]") != tt.want {
+				t.Errorf("Links = %v, want %s", s, tt.want)
+			}
+		})
+	}
 }

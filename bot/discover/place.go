@@ -93,10 +93,11 @@ type Placement struct {
 // /goal untrack; such items are never placed or listed again.
 type Untracked func(item ref.Ref) bool
 
-// Place decides where each candidate goes. It leaves out candidates that
-// are the tracking issue, already an item of a subgoal (Subgoal.Items), or
-// untracked, and merges repeated candidates for one item (a Named one
-// wins). A candidate is placed on the subgoal its text names when that
+// Place decides where each candidate goes. It leaves out candidates in
+// the tracking issue's repository (the tracking issue itself, other goals'
+// tracking issues, edits of the goal documents), items already on a
+// subgoal (Subgoal.Items) and untracked items, and merges repeated
+// candidates for one item (a Named one wins). A candidate is placed on the subgoal its text names when that
 // name resolves to exactly one subgoal (by id, line or title, as /goal
 // track resolves it); else an RFC on the only row whose title names an
 // RFC and has no item, when it is the only unplaced RFC (likewise an MCP);
@@ -114,7 +115,7 @@ func Place(g Goal, cands []Candidate, untracked Untracked) []Placement {
 	var list []Candidate
 	at := map[ref.Ref]int{}
 	for _, c := range cands {
-		if c.Item.IsZero() || c.Item == g.TrackingIssue || onRow[c.Item] || (untracked != nil && untracked(c.Item)) {
+		if c.Item.IsZero() || sameRepo(c.Item, g.TrackingIssue) || onRow[c.Item] || (untracked != nil && untracked(c.Item)) {
 			continue
 		}
 		if i, ok := at[c.Item]; ok {
@@ -217,6 +218,12 @@ func Place(g Goal, cands []Candidate, untracked Untracked) []Placement {
 		out[i].Suggest = suggestLine(g, out[i].Candidate)
 	}
 	return out
+}
+
+// sameRepo reports whether item lives in the tracking issue's repository
+// (any item when the goal has no tracking issue yet: none is excluded).
+func sameRepo(item, tracking ref.Ref) bool {
+	return !tracking.IsZero() && item.Owner == tracking.Owner && item.Repo == tracking.Repo
 }
 
 // Title patterns of the rows the unambiguous rules look for.

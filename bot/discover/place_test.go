@@ -169,11 +169,12 @@ func TestPlace(t *testing.T) {
 			want:      []string{`rust-lang/rust#5→related: /goal track rust-lang/goals#200 "<subgoal>"`},
 		},
 		{
-			name: "repeats merge, a name found later wins; the tracking issue is not a candidate",
+			name: "repeats merge, a name found later wins; the goals repository is not a candidate",
 			goal: small(),
 			cands: []Candidate{
 				{Item: rust(7), Kind: bot.KindPR, Source: "timeline"},
 				{Item: goals(200), Kind: bot.KindIssue},
+				{Item: goals(270), Kind: bot.KindIssue, Source: "update"}, // another goal
 				{Item: rust(7), Kind: bot.KindPR, Source: "body", Named: "Implementation"},
 			},
 			want: []string{"rust-lang/rust#7→impl named auto=true"},
