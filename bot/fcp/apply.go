@@ -115,6 +115,9 @@ func (s *State) upgrade() {
 	}
 	s.Posts = []Post{{Kind: kindLegacy, ID: s.StatusCommentID, URL: s.StatusURL, Created: s.PhaseAt,
 		Phase: s.Phase, Start: s.Start, End: s.End, Disposition: s.Disposition, Initiator: s.Initiator, StatusCommentID: s.StatusCommentID, StatusURL: s.StatusURL}}
+	if s.Listed == nil {
+		s.Listed = slices.Clone(s.Concerns)
+	}
 	if s.ReviewID == 0 && len(s.Reviewers)+len(s.Concerns) > 0 {
 		s.ReviewID, s.ReviewCreated = s.StatusCommentID, s.PhaseAt
 		for _, r := range s.Reviewers {
@@ -171,12 +174,12 @@ func (s *State) review(e Event) {
 	case newest:
 		// The first status comment seen, or a newer proposal's.
 		s.ReviewID, s.ReviewCreated, s.ReviewURL, s.ReviewAuthor = e.ID, e.At, e.URL, e.Author
-		s.Ticks, s.Concerns = nil, nil
+		s.Ticks, s.Listed = nil, nil
 		s.take(e)
 	case !e.Updated.Before(s.ReviewAt):
 		s.take(e)
 	default:
-		s.Concerns = fillConcerns(s.Concerns, e.Concerns) // an older version of it
+		s.Listed = fillConcerns(s.Listed, e.Concerns) // an older version of it
 	}
 	for _, r := range e.Reviewers {
 		if r.Ticked {
@@ -189,7 +192,7 @@ func (s *State) review(e Event) {
 // version.
 func (s *State) take(e Event) {
 	s.Reviewers = slices.Clone(e.Reviewers)
-	s.Concerns = fillConcerns(slices.Clone(e.Concerns), s.Concerns)
+	s.Listed = fillConcerns(slices.Clone(e.Concerns), s.Listed)
 	s.ReviewAt = e.Updated
 	s.ReviewBy = &Provenance{Source: "comment", What: "rfcbot status comment", ID: e.ID, URL: e.URL, Author: e.Author, At: e.Updated, Version: e.Version}
 }
@@ -222,11 +225,20 @@ func fillConcerns(cs, other []Concern) []Concern {
 	return cs
 }
 
-// applyCommands learns who raised which concern from "@rfcbot concern";
-// the earliest command for a name wins, as rfcbot ignores a second concern
-// of the same name.
+// applyCommands learns who raised which concern from "@rfcbot concern"
+// (the earliest command for a name wins, as rfcbot ignores a second concern
+// of the same name) and when "@rfcbot resolve" last named it.
 func (s *State) applyCommands(e Event) {
 	for _, c := range e.Commands {
+		if c.Bot == "rfcbot" && c.Verb == "resolve" && e.Author != "" {
+			if e.At.After(s.ResolvedAt[c.Arg]) {
+				if s.ResolvedAt == nil {
+					s.ResolvedAt = map[string]time.Time{}
+				}
+				s.ResolvedAt[c.Arg] = e.At
+			}
+			continue
+		}
 		if c.Bot != "rfcbot" || c.Verb != "concern" || e.Author == "" {
 			continue
 		}
@@ -240,14 +252,6 @@ func (s *State) applyCommands(e Event) {
 			s.RaisedAt, s.RaisedURL = map[string]time.Time{}, map[string]string{}
 		}
 		s.Raisers[c.Arg], s.RaisedAt[c.Arg], s.RaisedURL[c.Arg] = e.Author, e.At, e.URL
-		for i := range s.Concerns {
-			if s.Concerns[i].Name == c.Arg {
-				s.Concerns[i].By = e.Author
-				if s.Concerns[i].URL == "" {
-					s.Concerns[i].URL = e.URL
-				}
-			}
-		}
 	}
 }
 
@@ -336,6 +340,7 @@ func setLabel(labels *[]string, at *map[string]time.Time, name string, added boo
 func (s State) clone() State {
 	s.Reviewers = slices.Clone(s.Reviewers)
 	s.Concerns = slices.Clone(s.Concerns)
+	s.Listed = slices.Clone(s.Listed)
 	s.Labels = slices.Clone(s.Labels)
 	s.Posts = slices.Clone(s.Posts)
 	s.Ticks = slices.Clone(s.Ticks)
@@ -344,6 +349,7 @@ func (s State) clone() State {
 	s.Raisers = cloneMap(s.Raisers)
 	s.RaisedAt = cloneMap(s.RaisedAt)
 	s.RaisedURL = cloneMap(s.RaisedURL)
+	s.ResolvedAt = cloneMap(s.ResolvedAt)
 	if s.PhaseBy != nil {
 		p := *s.PhaseBy
 		s.PhaseBy = &p

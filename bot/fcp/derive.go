@@ -18,6 +18,7 @@ func (s *State) derive() {
 	s.StatusCommentID, s.StatusURL = d.statusID, d.statusURL
 	s.Initiator, s.CancelledBy = d.initiator, d.cancelledBy
 	s.Disposition, s.DispositionAt = d.disposition, d.dispositionAt
+	s.Concerns = slices.Clone(s.Listed) // what the status comment lists; derived additions below
 	s.labelsFill()
 	if s.Disposition == "" {
 		for _, l := range []string{LabelMerge, LabelClose, LabelPostpone} {
@@ -147,6 +148,21 @@ func (s *State) labelsFill() {
 		byLabel(lp) // rfcbot's comments unseen: when it started is unknown
 	case s.Phase == PhaseProposed && lp == PhaseActive && !s.HasLabel(LabelProposed):
 		byLabel(PhaseActive) // the :bell: comment missing (or not yet seen)
+	case s.Phase == PhaseActive && !s.Start.IsZero() && lp == PhaseProposed && !s.HasLabel(LabelFCP) && len(s.raisedSince(s.Start)) > 0:
+		// A concern raised during the FCP: rfcbot moves the labels back to
+		// proposed and posts no comment; a fresh :bell: follows once it is
+		// resolved.
+		since := s.Start
+		byLabel(PhaseProposed)
+		s.Start, s.End = time.Time{}, time.Time{}
+		for _, name := range s.raisedSince(since) {
+			resolved := s.ResolvedAt[name].After(s.RaisedAt[name])
+			if i := slices.IndexFunc(s.Concerns, func(c Concern) bool { return c.Name == name }); i >= 0 {
+				s.Concerns[i].Resolved = s.Concerns[i].Resolved || resolved
+				continue
+			}
+			s.Concerns = append(s.Concerns, Concern{Name: name, By: s.Raisers[name], URL: s.RaisedURL[name], Resolved: resolved})
+		}
 	case (s.Phase == PhaseProposed || s.Phase == PhaseActive) && lp == PhaseFinished:
 		start, end := s.Start, s.End
 		byLabel(PhaseFinished) // the completion comment missing
@@ -157,4 +173,17 @@ func (s *State) labelsFill() {
 		s.Phase, s.Start, s.End = PhaseCancelled, time.Time{}, time.Time{}
 		s.PhaseBy = &Provenance{Source: "closed", What: "item closed, proposal labels removed", At: s.ClosedAt}
 	}
+}
+
+// raisedSince returns the concerns an "@rfcbot concern" command raised
+// after t, sorted by name.
+func (s *State) raisedSince(t time.Time) []string {
+	var out []string
+	for name, at := range s.RaisedAt {
+		if at.After(t) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
