@@ -387,3 +387,24 @@ func TestConcernDuringFCP(t *testing.T) {
 		t.Errorf("refused concern moved the phase: %s", s.Phase)
 	}
 }
+
+// TestConcernDuringFCPRebuild: the listing of the same thread, with the
+// labels as a snapshot, reads the same as the webhooks above.
+func TestConcernDuringFCPRebuild(t *testing.T) {
+	const url = "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-"
+	cs := []Comment{
+		{ID: 1, Author: "rust-rfcbot", Body: fixture(t, "status-current.md"), URL: url + "1", CreatedAt: at(0), UpdatedAt: at(0)},
+		{ID: 2, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "2", CreatedAt: at(24), UpdatedAt: at(24)},
+		{ID: 11, Author: "scottmcm", Body: "@rfcbot concern naming", URL: url + "11", CreatedAt: at(30), UpdatedAt: at(30)},
+	}
+	s, _ := Parser{}.Rebuild(cs, []string{LabelProposed, LabelMerge}, false, at(30))
+	if got, want := sum(s), (summary{PhaseProposed, "merge, 3/6 reviewed, 1 concern", time.Time{}, false}); !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuild: got %+v, want %+v", got, want)
+	}
+	cs = append(cs, Comment{ID: 12, Author: "scottmcm", Body: "@rfcbot resolve naming", URL: url + "12", CreatedAt: at(40), UpdatedAt: at(40)},
+		Comment{ID: 3, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "3", CreatedAt: at(41), UpdatedAt: at(41)})
+	s, _ = Parser{}.Rebuild(cs, []string{LabelFCP, LabelMerge}, false, at(41))
+	if s.Phase != PhaseActive || !s.Start.Equal(at(41)) || len(s.Unresolved()) != 0 {
+		t.Errorf("rebuild after the fresh bell: %s", asJSON(s))
+	}
+}
