@@ -115,6 +115,9 @@ func (s *State) upgrade() {
 	}
 	s.Posts = []Post{{Kind: kindLegacy, ID: s.StatusCommentID, URL: s.StatusURL, Created: s.PhaseAt,
 		Phase: s.Phase, Start: s.Start, End: s.End, Disposition: s.Disposition, Initiator: s.Initiator, StatusCommentID: s.StatusCommentID, StatusURL: s.StatusURL}}
+	if s.Listed == nil {
+		s.Listed = slices.Clone(s.Concerns)
+	}
 	if s.ReviewID == 0 && len(s.Reviewers)+len(s.Concerns) > 0 {
 		s.ReviewID, s.ReviewCreated = s.StatusCommentID, s.PhaseAt
 		for _, r := range s.Reviewers {
@@ -171,12 +174,12 @@ func (s *State) review(e Event) {
 	case newest:
 		// The first status comment seen, or a newer proposal's.
 		s.ReviewID, s.ReviewCreated, s.ReviewURL, s.ReviewAuthor = e.ID, e.At, e.URL, e.Author
-		s.Ticks, s.Concerns = nil, nil
+		s.Ticks, s.Listed = nil, nil
 		s.take(e)
 	case !e.Updated.Before(s.ReviewAt):
 		s.take(e)
 	default:
-		s.Concerns = fillConcerns(s.Concerns, e.Concerns) // an older version of it
+		s.Listed = fillConcerns(s.Listed, e.Concerns) // an older version of it
 	}
 	for _, r := range e.Reviewers {
 		if r.Ticked {
@@ -189,7 +192,7 @@ func (s *State) review(e Event) {
 // version.
 func (s *State) take(e Event) {
 	s.Reviewers = slices.Clone(e.Reviewers)
-	s.Concerns = fillConcerns(slices.Clone(e.Concerns), s.Concerns)
+	s.Listed = fillConcerns(slices.Clone(e.Concerns), s.Listed)
 	s.ReviewAt = e.Updated
 	s.ReviewBy = &Provenance{Source: "comment", What: "rfcbot status comment", ID: e.ID, URL: e.URL, Author: e.Author, At: e.Updated, Version: e.Version}
 }
@@ -222,164 +225,20 @@ func fillConcerns(cs, other []Concern) []Concern {
 	return cs
 }
 
-// derive sets the phase fields from the posts, the labels and the
-// open/closed state.
-func (s *State) derive() {
-	d := derivation{phase: PhaseNone}
-	for _, p := range s.Posts {
-		d.post(p)
-	}
-	s.Phase, s.PhaseAt, s.PhaseBy = d.phase, d.phaseAt, d.by
-	s.Start, s.End = d.start, d.end
-	s.StatusCommentID, s.StatusURL = d.statusID, d.statusURL
-	s.Initiator, s.CancelledBy = d.initiator, d.cancelledBy
-	s.Disposition, s.DispositionAt = d.disposition, d.dispositionAt
-	s.labelsFill()
-	if s.Disposition == "" {
-		for _, l := range []string{LabelMerge, LabelClose, LabelPostpone} {
-			if s.HasLabel(l) {
-				s.Disposition = Disposition(strings.TrimPrefix(l, "disposition-"))
-				break
-			}
-		}
-	}
-	s.LabelMissingNote, s.MissingLabel = false, ""
-	if d.missing != "" && !s.HasLabel(d.missing) {
-		s.LabelMissingNote, s.MissingLabel = true, d.missing
-	}
-	// rfcbot starts an FCP only with no unresolved concern: concerns a
-	// status comment version older than the :bell: lists were resolved
-	// by then (the version showing it may be missing or not yet seen).
-	if s.Phase == PhaseActive && !s.Start.IsZero() && s.ReviewAt.Before(s.Start) {
-		for i := range s.Concerns {
-			s.Concerns[i].Resolved = true
-		}
-	}
-	// Ticks are sticky; concerns name who raised them where a command said.
-	for i, r := range s.Reviewers {
-		if _, found := slices.BinarySearch(s.Ticks, strings.ToLower(r.Login)); found {
-			s.Reviewers[i].Ticked = true
-		}
-	}
-	for i, c := range s.Concerns {
-		if c.By == "" {
-			s.Concerns[i].By = s.Raisers[c.Name]
-		}
-		if c.URL == "" {
-			s.Concerns[i].URL = s.RaisedURL[c.Name]
-		}
-	}
-}
-
-// derivation folds rfcbot's posts, oldest first, into a phase.
-type derivation struct {
-	phase                   Phase
-	phaseAt, start, end     time.Time
-	statusID                int64
-	statusURL, initiator    string
-	cancelledBy, missing    string
-	disposition             Disposition
-	dispositionAt           time.Time
-	by                      *Provenance
-	statusSeen, proposalEnd bool
-}
-
-func (d *derivation) post(p Post) {
-	set := func(ph Phase, what string) {
-		d.phase, d.phaseAt = ph, p.Created
-		d.by = &Provenance{Source: "comment", What: what, ID: p.ID, URL: p.URL, Author: p.Author, At: p.Created, Version: p.Version}
-	}
-	if p.Disposition != "" {
-		d.disposition, d.dispositionAt = p.Disposition, p.Created
-	}
-	switch p.Kind {
-	case KindProposal:
-		if p.ID != 0 && p.ID == d.statusID {
-			return
-		}
-		// A new proposal: the first, or one after an earlier FCP ended or
-		// was replaced (rfcbot allows one proposal at a time).
-		set(PhaseProposed, "rfcbot status comment")
-		d.statusID, d.statusURL, d.initiator = p.ID, p.URL, p.Initiator
-		d.start, d.end, d.cancelledBy, d.missing = time.Time{}, time.Time{}, "", ""
-		d.disposition, d.dispositionAt = p.Disposition, p.Created
-	case KindStart:
-		set(PhaseActive, "rfcbot :bell: comment")
-		d.start, d.end = p.Created, p.End
-		if d.end.IsZero() {
-			d.end = endAfter(p.Created, p.Days)
-		}
-		d.cancelledBy = ""
-	case KindComplete:
-		set(PhaseFinished, "rfcbot completion comment")
-		d.cancelledBy = ""
-	case KindCancel:
-		set(PhaseCancelled, "rfcbot cancellation comment")
-		d.start, d.end, d.cancelledBy = time.Time{}, time.Time{}, p.Initiator
-	case KindLabelNote:
-	case kindLegacy:
-		set(p.Phase, "stored state")
-		d.by.Source = "stored"
-		d.start, d.end, d.initiator = p.Start, p.End, p.Initiator
-	}
-	if d.statusID == 0 && p.StatusCommentID != 0 {
-		d.statusID, d.statusURL = p.StatusCommentID, p.StatusURL
-	}
-	if d.initiator == "" {
-		d.initiator = p.Initiator
-	}
-	if p.Kind != KindProposal && p.MissingLabel != "" {
-		d.missing = p.MissingLabel
-	}
-}
-
-// labelPhase returns the phase the FCP labels alone say: final-comment-
-// period (unless it is an MCP's second), else proposed-, else finished-,
-// else none.
-func (s *State) labelPhase() (Phase, string) {
-	switch {
-	case s.HasLabel(LabelFCP) && !s.mcp():
-		return PhaseActive, LabelFCP
-	case s.HasLabel(LabelProposed):
-		return PhaseProposed, LabelProposed
-	case s.HasLabel(LabelFinished):
-		return PhaseFinished, LabelFinished
-	}
-	return PhaseNone, ""
-}
-
-// labelsFill lets the labels say what no comment does.
-func (s *State) labelsFill() {
-	lp, label := s.labelPhase()
-	byLabel := func(p Phase) {
-		s.Phase, s.PhaseAt = p, time.Time{}
-		s.PhaseBy = &Provenance{Source: "label", What: "label " + label, Label: label, At: s.LabelAt[label]}
-		if s.LabelSnapshot[label] {
-			s.PhaseBy.Source, s.PhaseBy.What, s.PhaseBy.At = "labels", "label snapshot: label "+label, time.Time{}
-		}
-	}
-	switch {
-	case s.Phase == PhaseNone && lp != PhaseNone:
-		byLabel(lp) // rfcbot's comments unseen: when it started is unknown
-	case s.Phase == PhaseProposed && lp == PhaseActive && !s.HasLabel(LabelProposed):
-		byLabel(PhaseActive) // the :bell: comment missing (or not yet seen)
-	case (s.Phase == PhaseProposed || s.Phase == PhaseActive) && lp == PhaseFinished:
-		start, end := s.Start, s.End
-		byLabel(PhaseFinished) // the completion comment missing
-		s.Start, s.End = start, end
-	case (s.Phase == PhaseProposed || s.Phase == PhaseActive) && s.Closed && !s.anyProposalLabel():
-		// rfcbot drops a proposal without a comment when the item is
-		// closed before the FCP ends, removing its labels.
-		s.Phase, s.Start, s.End = PhaseCancelled, time.Time{}, time.Time{}
-		s.PhaseBy = &Provenance{Source: "closed", What: "item closed, proposal labels removed", At: s.ClosedAt}
-	}
-}
-
-// applyCommands learns who raised which concern from "@rfcbot concern";
-// the earliest command for a name wins, as rfcbot ignores a second concern
-// of the same name.
+// applyCommands learns who raised which concern from "@rfcbot concern"
+// (the earliest command for a name wins, as rfcbot ignores a second concern
+// of the same name) and when "@rfcbot resolve" last named it.
 func (s *State) applyCommands(e Event) {
 	for _, c := range e.Commands {
+		if c.Bot == "rfcbot" && c.Verb == "resolve" && e.Author != "" {
+			if e.At.After(s.ResolvedAt[c.Arg]) {
+				if s.ResolvedAt == nil {
+					s.ResolvedAt = map[string]time.Time{}
+				}
+				s.ResolvedAt[c.Arg] = e.At
+			}
+			continue
+		}
 		if c.Bot != "rfcbot" || c.Verb != "concern" || e.Author == "" {
 			continue
 		}
@@ -393,14 +252,6 @@ func (s *State) applyCommands(e Event) {
 			s.RaisedAt, s.RaisedURL = map[string]time.Time{}, map[string]string{}
 		}
 		s.Raisers[c.Arg], s.RaisedAt[c.Arg], s.RaisedURL[c.Arg] = e.Author, e.At, e.URL
-		for i := range s.Concerns {
-			if s.Concerns[i].Name == c.Arg {
-				s.Concerns[i].By = e.Author
-				if s.Concerns[i].URL == "" {
-					s.Concerns[i].URL = e.URL
-				}
-			}
-		}
 	}
 }
 
@@ -489,6 +340,7 @@ func setLabel(labels *[]string, at *map[string]time.Time, name string, added boo
 func (s State) clone() State {
 	s.Reviewers = slices.Clone(s.Reviewers)
 	s.Concerns = slices.Clone(s.Concerns)
+	s.Listed = slices.Clone(s.Listed)
 	s.Labels = slices.Clone(s.Labels)
 	s.Posts = slices.Clone(s.Posts)
 	s.Ticks = slices.Clone(s.Ticks)
@@ -497,6 +349,7 @@ func (s State) clone() State {
 	s.Raisers = cloneMap(s.Raisers)
 	s.RaisedAt = cloneMap(s.RaisedAt)
 	s.RaisedURL = cloneMap(s.RaisedURL)
+	s.ResolvedAt = cloneMap(s.ResolvedAt)
 	if s.PhaseBy != nil {
 		p := *s.PhaseBy
 		s.PhaseBy = &p

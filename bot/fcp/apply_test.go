@@ -3,6 +3,7 @@ package fcp
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,75 @@ func TestStoredStateUpgrade(t *testing.T) {
 	s3 := s2.Apply(bot(t, "complete.md", 3, at(240), at(240)))
 	if s3.Phase != PhaseFinished || !s3.End.Equal(s.End) || s3.PhaseBy.ID != 3 {
 		t.Errorf("after completion: %s", asJSON(s3))
+	}
+}
+
+// TestConcernDuringFCP: rfcbot moves the labels back to proposed when a
+// concern is raised during the FCP and posts no comment (its status
+// comment may show the concern later, or not at all): the labels with the
+// "@rfcbot concern" comment after the :bell: send the FCP back to proposed,
+// whatever the order events arrive in and from a rebuild alike; a fresh
+// :bell: starts it again.
+func TestConcernDuringFCP(t *testing.T) {
+	const url = "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-"
+	concern, _ := ParseComment(Comment{ID: 11, Author: "scottmcm", Body: "@rfcbot concern naming", URL: url + "11", CreatedAt: at(30)})
+	resolve, _ := ParseComment(Comment{ID: 12, Author: "scottmcm", Body: "@rfcbot resolve naming", URL: url + "12", CreatedAt: at(40)})
+	base := []Event{
+		bot(t, "status-current.md", 1, at(0), at(0)), lbl(LabelProposed, true, at(0)), lbl(LabelMerge, true, at(0)),
+		lbl(LabelFCP, true, at(24)), lbl(LabelProposed, false, at(24)), bot(t, "start.md", 2, at(24), at(24)),
+		concern, lbl(LabelProposed, true, at(30)), lbl(LabelFCP, false, at(30)),
+	}
+	tests := []struct {
+		name   string
+		events []Event
+		want   summary
+	}{
+		{"back to proposed", base, summary{PhaseProposed, "merge, 3/6 reviewed, 1 concern", time.Time{}, false}},
+		{"resolved, before the fresh bell", append(slices.Clone(base), resolve), summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
+		{"fresh bell", append(slices.Clone(base), resolve, lbl(LabelFCP, true, at(41)), lbl(LabelProposed, false, at(41)), bot(t, "start.md", 3, at(41), at(41))),
+			summary{PhaseActive, "merge, ends " + at(41).Add(Duration).Format(time.DateOnly), at(41), false}},
+	}
+	for _, tt := range tests {
+		orders := [][]Event{tt.events, slices.Clone(tt.events)}
+		slices.Reverse(orders[1])
+		for i, evs := range orders {
+			var s State
+			for _, e := range evs {
+				s = s.Apply(e)
+			}
+			if got := sum(s); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%s (order %d): got %+v, want %+v\n%s", tt.name, i, got, tt.want, asJSON(s))
+			}
+		}
+	}
+	// A concern raised during the FCP that rfcbot refused leaves the labels
+	// as they are: the FCP stays active.
+	s := State{}
+	for _, e := range []Event{bot(t, "start.md", 2, at(24), at(24)), lbl(LabelFCP, true, at(24)), concern} {
+		s = s.Apply(e)
+	}
+	if s.Phase != PhaseActive {
+		t.Errorf("refused concern moved the phase: %s", s.Phase)
+	}
+}
+
+// TestConcernDuringFCPRebuild: the listing of the same thread, with the
+// labels as a snapshot, reads the same as the webhooks above.
+func TestConcernDuringFCPRebuild(t *testing.T) {
+	const url = "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-"
+	cs := []Comment{
+		{ID: 1, Author: "rust-rfcbot", Body: fixture(t, "status-current.md"), URL: url + "1", CreatedAt: at(0), UpdatedAt: at(0)},
+		{ID: 2, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "2", CreatedAt: at(24), UpdatedAt: at(24)},
+		{ID: 11, Author: "scottmcm", Body: "@rfcbot concern naming", URL: url + "11", CreatedAt: at(30), UpdatedAt: at(30)},
+	}
+	s, _ := Parser{}.Rebuild(cs, []string{LabelProposed, LabelMerge}, false, at(30))
+	if got, want := sum(s), (summary{PhaseProposed, "merge, 3/6 reviewed, 1 concern", time.Time{}, false}); !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuild: got %+v, want %+v", got, want)
+	}
+	cs = append(cs, Comment{ID: 12, Author: "scottmcm", Body: "@rfcbot resolve naming", URL: url + "12", CreatedAt: at(40), UpdatedAt: at(40)},
+		Comment{ID: 3, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "3", CreatedAt: at(41), UpdatedAt: at(41)})
+	s, _ = Parser{}.Rebuild(cs, []string{LabelFCP, LabelMerge}, false, at(41))
+	if s.Phase != PhaseActive || !s.Start.Equal(at(41)) || len(s.Unresolved()) != 0 {
+		t.Errorf("rebuild after the fresh bell: %s", asJSON(s))
 	}
 }

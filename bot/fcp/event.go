@@ -33,7 +33,7 @@ type Comment struct {
 	URL       string
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	Edited    bool // the comment was edited (webhook action "edited" or updated_at > created_at)
+	Edited    bool // the delivery was an edit (webhook action "edited"); informational: CreatedAt and UpdatedAt decide
 }
 
 // LabelEvent is one label added to or removed from an item.

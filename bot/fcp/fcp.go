@@ -99,17 +99,19 @@ func endAfter(start time.Time, days int) time.Time {
 // event, so webhooks in order, webhooks re-sent and shuffled, and a
 // rebuild from the comment listing give the same state (DESIGN §7).
 type State struct {
-	Phase           Phase       `json:"phase"`
-	Disposition     Disposition `json:"disposition,omitempty"`
-	Initiator       string      `json:"initiator,omitempty"`
-	Reviewers       []Reviewer  `json:"reviewers,omitempty"`
-	Concerns        []Concern   `json:"concerns,omitempty"`
-	Start           time.Time   `json:"start,omitzero"`
-	End             time.Time   `json:"end,omitzero"`
-	StatusCommentID int64       `json:"status_comment_id,omitempty"`
-	StatusURL       string      `json:"status_url,omitempty"`
-	CancelledBy     string      `json:"cancelled_by,omitempty"`
-	UpdatedAt       time.Time   `json:"updated_at,omitzero"` // time of the newest event applied
+	Phase       Phase       `json:"phase"`
+	Disposition Disposition `json:"disposition,omitempty"`
+	Initiator   string      `json:"initiator,omitempty"`
+	Reviewers   []Reviewer  `json:"reviewers,omitempty"`
+	Concerns    []Concern   `json:"concerns,omitempty"` // Listed, with what commands and the phase say
+	// Listed are the concerns the newest status comment version lists.
+	Listed          []Concern `json:"listed_concerns,omitempty"`
+	Start           time.Time `json:"start,omitzero"`
+	End             time.Time `json:"end,omitzero"`
+	StatusCommentID int64     `json:"status_comment_id,omitempty"`
+	StatusURL       string    `json:"status_url,omitempty"`
+	CancelledBy     string    `json:"cancelled_by,omitempty"`
+	UpdatedAt       time.Time `json:"updated_at,omitzero"` // time of the newest event applied
 
 	// LabelMissingNote is set while rfcbot's note that it could not add
 	// MissingLabel stands: it is cleared when that label arrives.
@@ -135,6 +137,8 @@ type State struct {
 	Raisers   map[string]string    `json:"raisers,omitempty"`
 	RaisedAt  map[string]time.Time `json:"raised_at,omitempty"`
 	RaisedURL map[string]string    `json:"raised_url,omitempty"`
+	// ResolvedAt is when "@rfcbot resolve NAME" last named each concern.
+	ResolvedAt map[string]time.Time `json:"resolved_at,omitempty"`
 
 	// Posts are rfcbot's comments that move the phase, one per comment id.
 	Posts []Post `json:"posts,omitempty"`

@@ -323,3 +323,55 @@ func TestExplainThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadBotTexts: every bot comment of the threads is read as the
+// event its text is (a table over real texts; failures name the source).
+func TestThreadBotTexts(t *testing.T) {
+	threads, err := fcptest.Load("testdata/threads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(body string) fcp.Kind {
+		switch {
+		case strings.Contains(body, "has proposed to"):
+			return fcp.KindProposal
+		case strings.Contains(body, "entering its final comment period"):
+			return fcp.KindStart
+		case strings.Contains(body, "this major change is now accepted"):
+			return fcp.KindMCPAccepted
+		case strings.Contains(body, "is now complete") || strings.Contains(body, "is now **complete**"):
+			return fcp.KindComplete
+		case strings.Contains(body, "proposal cancelled"):
+			return fcp.KindCancel
+		}
+		return ""
+	}
+	n := 0
+	for _, th := range threads {
+		authors := map[int64]string{}
+		for i, e := range th.Events {
+			if e.Type == fcptest.Comment {
+				authors[e.ID] = e.Author
+			}
+			author := authors[e.ID]
+			if (e.Type != fcptest.Comment && e.Type != fcptest.Edit) || !strings.Contains("rust-rfcbot mscbot rustbot", author) {
+				continue
+			}
+			src := th.Source
+			if e.Source != "" {
+				src = e.Source
+			}
+			got, ok := parser.ParseComment(fcp.Comment{ID: e.ID, Author: author, Body: e.Body, URL: th.CommentURL(e.ID), CreatedAt: e.At, UpdatedAt: e.At})
+			if k := want(e.Body); !ok || got.Kind != k {
+				t.Errorf("%s event %d (source %s): read as %q (%v), want %q", th.Name, i, src, got.Kind, ok, k)
+			}
+			if got.Kind == fcp.KindProposal && got.Disposition != fcp.Merge {
+				t.Errorf("%s event %d (source %s): disposition %q, want merge", th.Name, i, src, got.Disposition)
+			}
+			n++
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d bot texts in the threads", n)
+	}
+}
