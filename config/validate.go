@@ -93,6 +93,9 @@ func (c *Config) validate() []error {
 		bad("digest.stale_days", "%d is negative", d.StaleDays)
 	}
 
+	if c.Store.Retention < RedeliveryWindow {
+		bad("store.retention", "%s is shorter than GitHub's redelivery window (3d): a redelivered delivery would be processed twice", formatDays(c.Store.Retention))
+	}
 	if c.Sync.Interval < time.Minute {
 		bad("sync.interval", "%s is shorter than the minimum, 1m", formatDuration(c.Sync.Interval))
 	}

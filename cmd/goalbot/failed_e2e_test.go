@@ -130,6 +130,10 @@ func TestWrongTokenIsLoud(t *testing.T) {
 		k := failedKinds()
 		return k["sync"] > 0 && k["digest"] > 0 && k["render_status"] > 0
 	})
+	// serve also schedules the retention job ([store] retention).
+	eventually(t, 30*time.Second, "the retention job did not run at start", func() bool {
+		return strings.Contains(logs.String(), "retention: old rows deleted")
+	})
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := app.WaitIdle(wctx); err != nil {
