@@ -26,6 +26,7 @@ type Config struct {
 	Digest   Digest
 	Sync     Sync
 	Commands Commands
+	Store    Store
 
 	src *sources // where each key came from, for messages; nil when built in code
 }
@@ -113,6 +114,19 @@ type Sync struct {
 	Redeliver bool          // recover missed deliveries for App installs
 }
 
+// Store configures what the database keeps.
+type Store struct {
+	// Retention is how long stored deliveries and finished jobs are kept.
+	// It is at least RedeliveryWindow, so that the duplicate check still
+	// knows every delivery GitHub may redeliver.
+	Retention time.Duration
+}
+
+// RedeliveryWindow is how far back GitHub lets a delivery be redelivered
+// (by hand, or by goalbot's own recovery): 3 days. A delivery id older
+// than that cannot come again, so it may be forgotten.
+const RedeliveryWindow = 3 * 24 * time.Hour
+
 // Commands configures slash commands.
 type Commands struct {
 	// Permissions maps a verb to the author associations that may use it:
@@ -157,6 +171,7 @@ func Default() *Config {
 			ClosePrevious: true,
 		},
 		Sync:     Sync{Interval: 15 * time.Minute, Redeliver: true},
+		Store:    Store{Retention: 14 * 24 * time.Hour},
 		Commands: Commands{Permissions: defaultPermissions()},
 	}
 }

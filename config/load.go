@@ -33,6 +33,11 @@ type fileConfig struct {
 	Digest         fileDigest   `toml:"digest"`
 	Sync           fileSync     `toml:"sync"`
 	Commands       fileCommands `toml:"commands"`
+	Store          fileStore    `toml:"store"`
+}
+
+type fileStore struct {
+	Retention *string `toml:"retention"`
 }
 
 type fileHTTP struct {
@@ -322,6 +327,7 @@ func (c *Config) applyFile(f fileConfig) []error {
 		}
 	}
 	setBool(&c.Sync.Redeliver, f.Sync.Redeliver)
+	problems = append(problems, c.applyStore(f.Store)...)
 
 	for verb, who := range f.Commands.Permissions {
 		up := make([]string, len(who))

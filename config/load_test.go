@@ -217,6 +217,16 @@ func TestLoadEnv(t *testing.T) {
 }
 
 func TestLoadFull(t *testing.T) {
+	// full.toml names its key file and goal folder relative to the
+	// working directory: give them real contents there.
+	full, err := os.ReadFile("testdata/full.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	writeFile(t, "testdata/full.toml", full)
+	writeFile(t, "testdata/fake-app-key.pem", testKeyPEM(t))
+	writeFile(t, "goals/book.toml", nil)
 	c, err := Load("testdata/full.toml", nil)
 	if err != nil {
 		t.Fatalf("full.toml must load: %v", err)

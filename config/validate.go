@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -119,6 +118,9 @@ func (c *Config) validate() []error {
 		bad("digest.stale_days", "%d is negative", d.StaleDays)
 	}
 
+	if c.Store.Retention < RedeliveryWindow {
+		bad("store.retention", "%s is shorter than GitHub's redelivery window (3d): a redelivered delivery would be processed twice", formatDays(c.Store.Retention))
+	}
 	if c.Sync.Interval < time.Minute {
 		bad("sync.interval", "%s is shorter than the minimum, 1m", formatDuration(c.Sync.Interval))
 	}
@@ -185,32 +187,6 @@ func checkDSN(d DSN, bad func(string, string, ...any)) {
 			bad("database_url", "unsupported scheme %q; %s", scheme, want)
 		}
 	}
-}
-
-// RequireServe checks what serve needs beyond Validate: a webhook secret to
-// verify deliveries and a way to authenticate to GitHub.
-func (c *Config) RequireServe() error {
-	var problems []error
-	if len(c.WebhookSecrets) == 0 {
-		problems = append(problems, errors.New("no webhook secret: set GOALBOT_WEBHOOK_SECRET or webhook_secrets in goalbot.toml"))
-	}
-	g := c.GitHub
-	switch {
-	case g.AppAuth():
-		if b, _ := pem.Decode([]byte(g.PrivateKey.Value())); b == nil {
-			where := "GOALBOT_GITHUB_PRIVATE_KEY"
-			if g.PrivateKeyFile != "" {
-				where = fmt.Sprintf("github.private_key_file %q", g.PrivateKeyFile)
-			} else if c.src == nil || c.src.env["github.private_key"] == "" {
-				where = "github.private_key"
-			}
-			problems = append(problems, fmt.Errorf("%s: the private key is not PEM; use the .pem file GitHub generated for the App", where))
-		}
-	case g.Token.IsSet():
-	default:
-		problems = append(problems, errors.New("no GitHub credentials: set GOALBOT_GITHUB_APP_ID with GOALBOT_GITHUB_PRIVATE_KEY_FILE (App), or GOALBOT_GITHUB_TOKEN"))
-	}
-	return errors.Join(problems...)
 }
 
 // statusNames lists the subgoal statuses in rank order.

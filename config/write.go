@@ -104,6 +104,9 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.kv("sync", "interval", str(formatDuration(c.Sync.Interval)))
 	t.kv("sync", "redeliver", strconv.FormatBool(c.Sync.Redeliver))
 
+	t.table("store")
+	t.kv("store", "retention", str(formatDays(c.Store.Retention)))
+
 	t.table("commands.permissions")
 	for _, verb := range sortedKeys(c.Commands.Permissions) {
 		t.kv("commands.permissions", tomlKey(verb), strs(c.Commands.Permissions[verb]))

@@ -141,25 +141,32 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		Monitor: a.Metrics,
 	})
 	a.Tracker.Register(dispatcher, workers)
+	river.AddWorker(workers, &job.RetentionWorker{Store: db, Keep: cfg.Store.Retention, Log: log})
 	var periodic []*river.PeriodicJob
 	if !opt.NoSchedule {
-		periodic = a.Tracker.PeriodicJobs()
+		periodic = append(a.Tracker.PeriodicJobs(), job.PeriodicRetention(time.Hour))
 	}
 
 	failures := job.NewFailures(log, a.Metrics)
 	a.Queue, err = db.NewQueue(&river.Config{
-		Hooks:                []rivertype.Hook{failures},
-		ErrorHandler:         failures,
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
-		Workers:              workers,
-		PeriodicJobs:         periodic,
-		MaxAttempts:          10,
-		RetryPolicy:          job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
-		FetchPollInterval:    opt.PollInterval,
-		FetchCooldown:        min(opt.PollInterval, 100*time.Millisecond),
-		JobTimeout:           2 * time.Minute,
-		RescueStuckJobsAfter: max(opt.RescueAfter, 2*time.Minute+time.Second),
-		Logger:               slog.New(zerolog.NewSlogHandler(log.With().Str("component", "river").Logger().Level(zerolog.WarnLevel))),
+		Hooks: []rivertype.Hook{failures},
+		// The retention job deletes finished jobs after [store] retention;
+		// River's own cleaner would drop failed ones after a day, before
+		// anyone ran goalbot jobs --failed.
+		CancelledJobRetentionPeriod: -1,
+		CompletedJobRetentionPeriod: -1,
+		DiscardedJobRetentionPeriod: -1,
+		ErrorHandler:                failures,
+		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
+		Workers:                     workers,
+		PeriodicJobs:                periodic,
+		MaxAttempts:                 10,
+		RetryPolicy:                 job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
+		FetchPollInterval:           opt.PollInterval,
+		FetchCooldown:               min(opt.PollInterval, 100*time.Millisecond),
+		JobTimeout:                  2 * time.Minute,
+		RescueStuckJobsAfter:        max(opt.RescueAfter, 2*time.Minute+time.Second),
+		Logger:                      slog.New(zerolog.NewSlogHandler(log.With().Str("component", "river").Logger().Level(zerolog.WarnLevel))),
 	})
 	if err != nil {
 		db.Close()

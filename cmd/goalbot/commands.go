@@ -82,6 +82,10 @@ func cmdConfigCheck(args []string, stdout io.Writer, getenv env) error {
 	if err != nil {
 		return err
 	}
+	// Exactly what serve checks before it listens (one function for both).
+	if err := cfg.RequireServe(); err != nil {
+		return &configError{err}
+	}
 	return cfg.WriteEffective(stdout)
 }
 

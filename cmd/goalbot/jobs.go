@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/goalbot/goalbot/config"
+	"github.com/goalbot/goalbot/store"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -78,12 +81,12 @@ func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	app, err := openOneShot(ctx, cfg, stderr)
+	db, queue, err := openJobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer app.Shutdown(context.Background())
-	res, err := app.Queue.JobList(ctx, f.params())
+	defer db.Close()
+	res, err := queue.JobList(ctx, f.params())
 	if err != nil {
 		return fmt.Errorf("list jobs: %w", err)
 	}
@@ -122,13 +125,13 @@ func cmdJobsRetry(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	app, err := openOneShot(ctx, cfg, stderr)
+	db, queue, err := openJobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer app.Shutdown(context.Background())
+	defer db.Close()
 	if *f.failed {
-		res, err := app.Queue.JobList(ctx, f.params())
+		res, err := queue.JobList(ctx, f.params())
 		if err != nil {
 			return fmt.Errorf("list failed jobs: %w", err)
 		}
@@ -137,7 +140,7 @@ func cmdJobsRetry(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 	}
 	for _, id := range ids {
-		j, err := app.Queue.JobRetry(ctx, id)
+		j, err := queue.JobRetry(ctx, id)
 		if err != nil {
 			return fmt.Errorf("retry job %d: %w", id, err)
 		}
@@ -147,6 +150,25 @@ func cmdJobsRetry(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintln(stdout, "no failed jobs")
 	}
 	return nil
+}
+
+// openJobs opens the store with an insert-only job client: listing and
+// retrying jobs needs neither GitHub credentials nor workers.
+func openJobs(ctx context.Context, cfg *config.Config) (*store.DB, *river.Client[*sql.Tx], error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	q, err := db.NewQueue(&river.Config{})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, q, nil
 }
 
 // writeJobs prints one line per job and, indented under it, its last error.
