@@ -38,8 +38,8 @@ func commandHelp(name string) helpDoc {
 		return helpDoc{"demo [--once] [--listen ADDR]", "The whole product offline: the GitHub sandbox plays the seed goal's story as signed webhooks, goalbot answers, and (without --once) keeps serving so you can post commands to it.", nil,
 			"demo --listen 127.0.0.1:8081"}
 	case "goals check":
-		return helpDoc{"goals check PATH... [--json] [--book FILE]", "Parse goal documents (files and folders, recursively) and report errors and warnings as file:line. Exit 1 when a goal document has an error.", nil,
-			"goals check ../rust-project-goals/src/2025h1"}
+		return helpDoc{"goals check PATH... [--json] [--strict] [--book FILE]", "Parse goal documents (files and folders, recursively) and report errors and warnings as file:line: unknown teams (from the goals repository's rust-project-goals.toml when it lists them, else the built-in list), statuses and badges with \"did you mean\", a malformed Metadata table as an error. Exit 1 when a goal document has an error (with --strict, a warning too).", nil,
+			"goals check --strict ../rust-project-goals/src/2025h1"}
 	case "status":
 		return helpDoc{"status [--goal ID] [--json] [--config FILE]", "Print the computed subgoal statuses from the store (run `goalbot migrate` or `serve` first).", nil,
 			"status --goal async --json"}
@@ -72,7 +72,7 @@ func commandHelp(name string) helpDoc {
 func groupHelp(name string) (string, bool) {
 	switch name {
 	case "goals":
-		return "usage: goalbot goals check PATH... [--json]\n\nsubcommands:\n  check   parse goal documents, report errors with file:line\n\nRun goalbot goals check --help for its flags.\n", true
+		return "usage: goalbot goals check PATH... [--json] [--strict]\n\nsubcommands:\n  check   parse goal documents, report errors with file:line\n\nRun goalbot goals check --help for its flags.\n", true
 	case "config":
 		return "usage: goalbot config check [--config FILE]\n\nsubcommands:\n  check   validate the configuration, print it with secrets masked\n\nRun goalbot config check --help for its flags.\n", true
 	}

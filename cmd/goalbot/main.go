@@ -34,7 +34,7 @@ const usage = `usage: goalbot <command> [flags]
 commands:
   serve   [--config FILE]             run the webhook server and workers
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
-  goals check PATH... [--json]        parse goal documents, report errors with file:line
+  goals check PATH... [--json] [--strict]   parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
   sync    [--goal ID]                 reconcile every tracked item with GitHub now
   digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
