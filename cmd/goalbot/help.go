@@ -37,6 +37,9 @@ func commandHelp(name string) helpDoc {
 	case "demo":
 		return helpDoc{"demo [--once] [--listen ADDR]", "The whole product offline: the GitHub sandbox plays the seed goal's story as signed webhooks, goalbot answers, and (without --once) keeps serving so you can post commands to it.", nil,
 			"demo --listen 127.0.0.1:8081"}
+	case "demo send":
+		return helpDoc{"demo send --api URL --token TOKEN [--on OWNER/REPO#N] COMMENT", "Post a comment to a running `goalbot demo` as its member user (the sandbox delivers it to goalbot as a signed webhook, like GitHub) and print goalbot's answer: its reply, or its 👍.", nil,
+			"demo send --api http://127.0.0.1:41234/api/v3/ --token ghp_demo… '/goal status'"}
 	case "goals check":
 		return helpDoc{"goals check PATH... [--json] [--strict] [--book FILE]", "Parse goal documents (files and folders, recursively) and report errors and warnings as file:line: unknown teams (from the goals repository's rust-project-goals.toml when it lists them, else the built-in list), statuses and badges with \"did you mean\", a malformed Metadata table as an error. Exit 1 when a goal document has an error (with --strict, a warning too).", nil,
 			"goals check --strict ../rust-project-goals/src/2025h1"}

@@ -34,6 +34,7 @@ const usage = `usage: goalbot <command> [flags]
 commands:
   serve   [--config FILE]             run the webhook server and workers
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
+  demo send --api URL --token T COMMENT   post a comment to a running demo as a member
   goals check PATH... [--json] [--strict]   parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
   sync    [--goal ID]                 reconcile every tracked item with GitHub now
@@ -115,6 +116,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "serve":
 		return cmdServe(ctx, rest, stderr, getenv)
 	case "demo":
+		if len(rest) > 0 && rest[0] == "send" {
+			return cmdDemoSend(ctx, rest[1:], stdout)
+		}
 		return cmdDemo(ctx, rest, stdout, stderr, getenv)
 	case "goals":
 		if len(rest) == 0 || rest[0] != "check" {
