@@ -181,7 +181,7 @@ func cmdDemoSend(ctx context.Context, args []string, stdout io.Writer) error {
 	api := fs.String("api", "", "the sandbox's REST `URL`, as the running demo prints it")
 	token := fs.String("token", "", "the demo user's `TOKEN`, as the running demo prints it")
 	on := fs.String("on", demoTarget(), "the issue or pull request to comment on (`OWNER/REPO#N`)")
-	wait := fs.Duration("wait", 30*time.Second, "how long to wait for goalbot's answer")
+	wait := fs.Duration("wait", 30*time.Second, "how long to wait for goalbot's answer (a `DURATION` such as 10s)")
 	var words []string
 	for len(args) > 0 { // flags may follow the comment
 		if err := parseFlags(fs, args); err != nil {
