@@ -95,12 +95,31 @@ func wrap(text string, width int) string {
 	return b.String()
 }
 
+// argName returns the name of a flag's argument and its usage text: the
+// `NAME` quoted in the usage, else one made from the flag (--kind KIND,
+// --limit N) rather than the Go type flag.UnquoteUsage would give.
+func argName(f *flag.Flag) (string, string) {
+	arg, text := flag.UnquoteUsage(f)
+	if strings.Contains(f.Usage, "`") {
+		return arg, text
+	}
+	switch arg {
+	case "string", "value":
+		return strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_")), text
+	case "int", "uint", "float":
+		return "N", text
+	case "duration":
+		return "DURATION", text
+	}
+	return arg, text
+}
+
 // synopsis is the usage line of a command: its name, each flag in brackets
 // with its argument, then the positional arguments.
 func synopsis(name string, fs *flag.FlagSet, args string) string {
 	parts := []string{"goalbot " + name}
 	fs.VisitAll(func(f *flag.Flag) {
-		arg, _ := flag.UnquoteUsage(f)
+		arg, _ := argName(f)
 		if arg != "" {
 			arg = " " + arg
 		}
@@ -135,7 +154,7 @@ func writeHelp(w io.Writer, fs *flag.FlagSet) {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "\nflags:")
 	fs.VisitAll(func(f *flag.Flag) {
-		arg, text := flag.UnquoteUsage(f)
+		arg, text := argName(f)
 		if arg != "" {
 			arg = " " + arg
 		}

@@ -133,6 +133,8 @@ func TestHelpForACommandAddedLater(t *testing.T) {
 	fs.Bool("failed", false, "only failed jobs")
 	fs.String("kind", "", "only jobs of kind `K`")
 	fs.Int("limit", 50, "at most `N` jobs")
+	fs.String("explain", "", "explain an item")
+	fs.Int("max-jobs", 3, "at most this many")
 	err := parseFlags(fs, []string{"--kind", "x", "--help"})
 	var hr *helpRequest
 	if !errors.As(err, &hr) {
@@ -141,7 +143,7 @@ func TestHelpForACommandAddedLater(t *testing.T) {
 	var b strings.Builder
 	writeHelp(&b, hr.fs)
 	out := b.String()
-	for _, want := range []string{"usage: goalbot jobs [--config FILE] [--failed] [--kind K] [--limit N]\n", "--limit N", `(default "50")`,
+	for _, want := range []string{"usage: goalbot jobs [--config FILE] [--explain EXPLAIN] [--failed] [--kind K] [--limit N] [--max-jobs N]\n", "--limit N", `(default "50")`,
 		"GOALBOT_DATABASE_URL", "example:\n  goalbot jobs --failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q:\n%s", want, out)
