@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -46,6 +47,19 @@ func OpenExisting(ctx context.Context, url string) (*DB, error) {
 func sqlitePath(dsn string) string {
 	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	return path
+}
+
+// sqliteHint says why a SQLite file could not be opened when the reason is
+// plain from the file system: its folder is missing.
+func sqliteHint(d Dialect, dsn string) string {
+	if d != SQLite {
+		return ""
+	}
+	dir := filepath.Dir(sqlitePath(dsn))
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return fmt.Sprintf(" (the folder %s does not exist; create it or pick another path)", dir)
+	}
+	return ""
 }
 
 // where names the database in messages: a SQLite file's path, or the

@@ -93,7 +93,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	defer cancel()
 	if err := sqldb.PingContext(pingCtx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("connect to %s: %w", where, redact(err, dsn))
+		return nil, fmt.Errorf("connect to %s: %w%s", where, redact(err, dsn), sqliteHint(dialect, dsn))
 	}
 	return &DB{db: sqldb, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
 }

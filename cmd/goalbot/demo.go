@@ -28,7 +28,9 @@ type demoEnv struct {
 	App    *App
 	Clock  *demo.Clock
 	Secret string // the webhook secret
-	dir    string
+
+	UserToken string // the sandbox token acting as demoUser, a member
+	dir       string
 }
 
 // demoOptions tune the demo world; tests use them to vary the store and
@@ -53,8 +55,11 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 	rand.Read(secretBytes)
 	secret := hex.EncodeToString(secretBytes)
 	clock := demo.NewClock()
-	sb := sandbox.New(sandbox.Options{AppID: 1, AppSlug: "goalbot", AppKey: &key.PublicKey, WebhookSecret: secret, Now: clock.Now})
+	userToken := newUserToken()
+	sb := sandbox.New(sandbox.Options{AppID: 1, AppSlug: "goalbot", AppKey: &key.PublicKey, WebhookSecret: secret, Now: clock.Now,
+		Token: userToken, TokenLogin: demoUser})
 	demo.Seed(sb, clock)
+	addDemoUser(sb)
 
 	dir, err := os.MkdirTemp("", "goalbot-demo-")
 	if err != nil {
@@ -120,7 +125,7 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		return nil, err
 	}
 	sb.SetWebhookURL(app.URL() + "/webhook")
-	return &demoEnv{SB: sb, App: app, Clock: clock, Secret: secret, dir: dir}, nil
+	return &demoEnv{SB: sb, App: app, Clock: clock, Secret: secret, UserToken: userToken, dir: dir}, nil
 }
 
 // Close stops goalbot and the sandbox and removes the temporary files.
@@ -257,9 +262,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if *once {
 		return nil
 	}
-	fmt.Fprintf(stdout, "\ngoalbot is serving on %s (dashboard at %s/, webhooks at /webhook, metrics at /metrics); the sandbox GitHub API is at %s. Ctrl-C stops.\n",
-		e.App.URL(), e.App.DashboardURL(), strings.TrimSuffix(e.SB.URL(), "/"))
-	<-ctx.Done()
+	watch := newDemoWatch(e, revisions)
+	writeTalkInstructions(stdout, e)
+	watch.run(ctx, stdout, 100*time.Millisecond)
 	return nil
 }
 

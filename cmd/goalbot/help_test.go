@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -120,5 +121,40 @@ func TestHelpDetails(t *testing.T) {
 	code, _, stderr := runCLI(t, nil, "serve", "--nope")
 	if code != 2 || !strings.Contains(stderr, "goalbot serve --help") {
 		t.Errorf("serve --nope: exit %d, %q", code, stderr)
+	}
+}
+
+// A command added later (ops' jobs, perf's bench) gets its help from its
+// flag set alone: the synopsis, the flags with defaults, the configuration
+// variables when it takes --config.
+func TestHelpForACommandAddedLater(t *testing.T) {
+	fs := newFlags("jobs")
+	fs.String("config", "", "configuration `FILE`")
+	fs.Bool("failed", false, "only failed jobs")
+	fs.String("kind", "", "only jobs of kind `K`")
+	fs.Int("limit", 50, "at most `N` jobs")
+	fs.String("explain", "", "explain an item")
+	fs.Int("max-jobs", 3, "at most this many")
+	err := parseFlags(fs, []string{"--kind", "x", "--help"})
+	var hr *helpRequest
+	if !errors.As(err, &hr) {
+		t.Fatalf("parseFlags(--help) = %v, want a help request", err)
+	}
+	var b strings.Builder
+	writeHelp(&b, hr.fs)
+	out := b.String()
+	for _, want := range []string{"usage: goalbot jobs [--config FILE] [--explain EXPLAIN] [--failed] [--kind K] [--limit N] [--max-jobs N]\n", "--limit N", `(default "50")`,
+		"GOALBOT_DATABASE_URL", "example:\n  goalbot jobs --failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	// A command nobody documented still gets a usable text.
+	fs = newFlags("frobnicate")
+	fs.Bool("all", false, "everything")
+	b.Reset()
+	writeHelp(&b, fs)
+	if out := b.String(); !strings.Contains(out, "usage: goalbot frobnicate [--all]") || !strings.Contains(out, "example:\n  goalbot frobnicate") || !strings.Contains(out, "environment: none read") {
+		t.Errorf("undocumented command help:\n%s", out)
 	}
 }

@@ -34,7 +34,8 @@ const usage = `usage: goalbot <command> [flags]
 commands:
   serve   [--config FILE]             run the webhook server and workers
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
-  goals check PATH... [--json]        parse goal documents, report errors with file:line
+  demo send --api URL --token T COMMENT   post a comment to a running demo as a member
+  goals check PATH... [--json] [--strict]   parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
           --explain ITEM [--json]     which comment or label set an item's phase, reviewers, concerns, MCP state
   jobs    [--failed] [--kind K] | retry ID|--failed   list background jobs with their errors, re-run them
@@ -117,6 +118,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "serve":
 		return cmdServe(ctx, rest, stderr, getenv)
 	case "demo":
+		if len(rest) > 0 && rest[0] == "send" {
+			return cmdDemoSend(ctx, rest[1:], stdout)
+		}
 		return cmdDemo(ctx, rest, stdout, stderr, getenv)
 	case "goals":
 		if len(rest) == 0 || rest[0] != "check" {

@@ -187,3 +187,32 @@ func TestCLISyncAndDigestDryRun(t *testing.T) {
 		t.Errorf("a dry run posted %d issues", n)
 	}
 }
+
+func TestCLIGoalsCheckStrict(t *testing.T) {
+	dir := t.TempDir()
+	name, src := demo.GoalFile()
+	bad := strings.Replace(strings.Replace(string(src), "| Status   | Proposed as [RFC #3657]", "| Status   | Acepted", 1), "| ↳ approve RFC                            | ![Team][] [Lang]", "| ↳ approve RFC                            | ![Team][] [lnag]", 1)
+	bad = strings.Replace(bad, "| stabilize async closures                 |                                         | ![Funded][]", "| stabilize async closures                 |                                         | ![Fundd][]", 1)
+	if bad == string(src) {
+		t.Fatal("the seed changed; the replacements no longer apply")
+	}
+	os.WriteFile(filepath.Join(dir, name), []byte(bad), 0o644)
+	code, out, _ := runCLI(t, nil, "goals", "check", dir)
+	if code != 0 {
+		t.Errorf("warnings alone: exit %d, want 0\n%s", code, out)
+	}
+	for _, want := range []string{`unknown status "Acepted" (did you mean "Accepted"?)`, "unknown team [lnag] (did you mean [lang]?)", "unknown badge ![Fundd][] (did you mean ![Funded][]?)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("goals check lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI(t, nil, "goals", "check", "--strict", dir); code != 1 {
+		t.Errorf("--strict with warnings: exit %d, want 1", code)
+	}
+	// A malformed Metadata table is an error at its line, not a skip.
+	os.WriteFile(filepath.Join(dir, "broken-meta.md"), []byte("# A goal\n\n| Metadata | |\n| Status | Accepted |\n"), 0o644)
+	code, out, _ = runCLI(t, nil, "goals", "check", filepath.Join(dir, "broken-meta.md"))
+	if code != 1 || !strings.Contains(out, "broken-meta.md:4: error: malformed Metadata table") {
+		t.Errorf("malformed metadata: exit %d\n%s", code, out)
+	}
+}

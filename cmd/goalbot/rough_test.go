@@ -48,7 +48,7 @@ func TestReadOnlyCommandsNeedAMigratedStore(t *testing.T) {
 func TestSQLiteOpenErrorsNameThePath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no", "such", "dir", "goalbot.db")
 	code, _, stderr := runCLI(t, map[string]string{"GOALBOT_DATABASE_URL": "sqlite:" + path}, "migrate")
-	if code != 1 || !strings.Contains(stderr, path) {
+	if code != 1 || !strings.Contains(stderr, path) || !strings.Contains(stderr, "does not exist") {
 		t.Errorf("migrate into a missing directory: exit %d, %q; want the path named", code, stderr)
 	}
 }
