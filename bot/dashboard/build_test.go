@@ -95,6 +95,9 @@ func TestGoalDetail(t *testing.T) {
 		t.Errorf("history (newest first) = %+v", rtn.History)
 	}
 	vision := d.Subgoals[1]
+	if len(vision.History) != 2 || vision.History[1].Item != nil || vision.History[0].Item == nil {
+		t.Errorf("vision history: an item shows where it is not linked: %+v", vision.History)
+	}
 	if !vision.Disagree || vision.DocStatus != "complete" || vision.Items[0].Decision.End != day(14) {
 		t.Errorf("vision = %+v", vision)
 	}
