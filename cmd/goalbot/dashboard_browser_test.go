@@ -17,6 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/goalbot/goalbot/bot/demo"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/sandbox"
+	"github.com/goalbot/goalbot/config"
 )
 
 // chromium returns the path of a Chromium (or Chrome) binary, "" when none.
@@ -28,6 +31,9 @@ func chromium() string {
 	}
 	return ""
 }
+
+// hostileTitle would run script if the dashboard did not escape it.
+const hostileTitle = `Fix </span><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> & "quotes"`
 
 // githubLink is every form of GitHub address the dashboard may link: an
 // issue or pull request, one of its comments, a person's profile.
@@ -117,6 +123,7 @@ type view struct {
 	scrollWidth int64 // wider than the viewport: sideways scrolling
 	innerWidth  int64
 	styled      bool // the stylesheet applied
+	injected    bool // an element or script from GitHub text got in
 	screenshot  string
 }
 
@@ -163,6 +170,8 @@ func (b *browser) load(t *testing.T, base, path string, width int64, dark bool, 
 	v.innerWidth, err = chromedp.Run(ctx, chromedp.Evaluate[int64](`window.innerWidth`))
 	must(err)
 	v.styled, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header.site')).display === 'flex'`))
+	must(err)
+	v.injected, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__pwned !== undefined || document.querySelectorAll('img, script, iframe').length > 0`))
 	must(err)
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG; less is JPEG
 	must(err)
@@ -223,6 +232,9 @@ func (b *browser) checkPages(t *testing.T, base, stage string, pages []pageCheck
 			if v.scrollWidth > v.innerWidth+1 {
 				t.Errorf("%s %s at %d px is %d px wide: it scrolls sideways", stage, p.path, v.innerWidth, v.scrollWidth)
 			}
+			if v.injected {
+				t.Errorf("%s %s: hostile GitHub text became markup or ran", stage, p.path)
+			}
 			if !v.styled {
 				t.Errorf("%s %s: the stylesheet did not apply", stage, p.path)
 			}
@@ -239,7 +251,14 @@ func (b *browser) checkPages(t *testing.T, base, stage string, pages []pageCheck
 // proposed and blocked by a concern, and after the timeline has played.
 func TestDashboardBrowser(t *testing.T) {
 	b := newBrowser(t)
-	e := newEnv(t, demoOptions{App: AppOptions{DashboardRefresh: -1}})
+	// A pull request whose title tries to run script, linked to the
+	// closures' "author RFC" row (line 186): the browser must show it as text.
+	e := newEnv(t, demoOptions{App: AppOptions{DashboardRefresh: -1}, Configure: func(cfg *config.Config, sb *sandbox.Server) {
+		now := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+		sb.SeedIssue(sandbox.Issue{Repo: demo.RustRepo, Number: 666, IsPull: true, State: "open", Author: "someone",
+			Title: hostileTitle, Labels: []string{"T-lang"}, CreatedAt: now, UpdatedAt: now})
+		cfg.Goals[0].Links = append(cfg.Goals[0].Links, config.Link{Goal: demo.GoalID, Subgoal: "186", Item: ref.New("rust-lang", "rust", 666)})
+	}})
 	ctx := context.Background()
 	if err := e.App.Tracker.LoadGoals(ctx); err != nil {
 		t.Fatal(err)
@@ -267,7 +286,7 @@ func TestDashboardBrowser(t *testing.T) {
 	playTo(0, 3)
 	b.checkPages(t, base, "blocked", []pageCheck{
 		{"/", []string{"Bringing the Async Rust experience closer to parity with sync Rust", "rust-lang/goals#105", "tmandry", "blocked 1"}},
-		{goal, []string{"approve RTN RFC or provide alternative", "rust-lang/rfcs#3654", "FCP proposed to merge",
+		{goal, []string{hostileTitle, "approve RTN RFC or provide alternative", "rust-lang/rfcs#3654", "FCP proposed to merge",
 			"joshtriplett", "pnkfelix", "naming-of-rtn", "blocked", "History"}},
 		{"/fcps", []string{"Open proposals", "T-lang", "Return type notation (send bounds, part 2)", "4/6",
 			"joshtriplett, pnkfelix", "naming-of-rtn by scottmcm"}},
