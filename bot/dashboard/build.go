@@ -478,7 +478,9 @@ func (w *world) fcpList(f FCPFilter) FCPList {
 		case isFinished(e):
 			at := w.finishedAt(r, e)
 			if !at.Before(since) {
-				l.RecentlyFinished = append(l.RecentlyFinished, *e)
+				f := *e
+				f.Ended = at
+				l.RecentlyFinished = append(l.RecentlyFinished, f)
 				finishedAt = append(finishedAt, at)
 			}
 		}

@@ -117,7 +117,7 @@ func TestFCPList(t *testing.T) {
 	if got := refs(l.InProgress); !reflect.DeepEqual(got, []string{"rust-lang/compiler-team#727", "rust-lang/rfcs#3657"}) {
 		t.Errorf("in progress by end date = %q", got)
 	}
-	if got := refs(l.RecentlyFinished); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3000"}) {
+	if got := refs(l.RecentlyFinished); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3000"}) || !l.RecentlyFinished[0].Ended.Equal(day(-4)) {
 		t.Errorf("recently finished = %q", got)
 	}
 	if got := refs(w.fcpList(FCPFilter{Team: "T-Lang"}).InProgress); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3657"}) {
