@@ -153,3 +153,15 @@ func BenchmarkAPIFCPs304(b *testing.B) {
 
 // BenchmarkAPIFCPsCold renders /api/v1/fcps from a fresh snapshot.
 func BenchmarkAPIFCPsCold(b *testing.B) { benchPage(b, "/api/v1/fcps") }
+
+// BenchmarkIndex indexes the big snapshot (the part of every render that
+// is not the template).
+func BenchmarkIndex(b *testing.B) {
+	s := bigSnapshot()
+	b.ReportAllocs()
+	done := cpuPerOp(b)
+	for b.Loop() {
+		newWorld(s)
+	}
+	done()
+}

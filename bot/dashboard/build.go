@@ -361,12 +361,27 @@ func (w *world) transition(t bot.Transition) Transition {
 		v.Cause = "webhook delivery " + t.DeliveryID
 	}
 	if t.Item != "" {
-		if r, err := ref.Parse(t.Item, ref.Ref{}); err == nil {
+		// The log names the item whose change made the goal recompute;
+		// other subgoals that moved in the same recomputation (a document
+		// change, a parent summarising its children) name it too. Show it
+		// only where it belongs: on the subgoal linking it, or its parent.
+		if r, err := ref.Parse(t.Item, ref.Ref{}); err == nil && w.linkedUnder(r, t.Goal, t.Subgoal) {
 			ir := w.itemRef(r)
 			v.Item = &ir
 		}
 	}
 	return v
+}
+
+// linkedUnder reports whether item is linked to the subgoal or to one of
+// its descendants (whose ids extend the parent's with "/").
+func (w *world) linkedUnder(item ref.Ref, goal, subgoal string) bool {
+	for _, g := range w.itemGoals[item] {
+		if g.Goal == goal && (g.Subgoal == subgoal || strings.HasPrefix(g.Subgoal, subgoal+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // FCPFilter narrows the FCP page.
@@ -463,7 +478,9 @@ func (w *world) fcpList(f FCPFilter) FCPList {
 		case isFinished(e):
 			at := w.finishedAt(r, e)
 			if !at.Before(since) {
-				l.RecentlyFinished = append(l.RecentlyFinished, *e)
+				f := *e
+				f.Ended = at
+				l.RecentlyFinished = append(l.RecentlyFinished, f)
 				finishedAt = append(finishedAt, at)
 			}
 		}

@@ -95,6 +95,9 @@ func TestGoalDetail(t *testing.T) {
 		t.Errorf("history (newest first) = %+v", rtn.History)
 	}
 	vision := d.Subgoals[1]
+	if len(vision.History) != 2 || vision.History[1].Item != nil || vision.History[0].Item == nil {
+		t.Errorf("vision history: an item shows where it is not linked: %+v", vision.History)
+	}
 	if !vision.Disagree || vision.DocStatus != "complete" || vision.Items[0].Decision.End != day(14) {
 		t.Errorf("vision = %+v", vision)
 	}
@@ -114,7 +117,7 @@ func TestFCPList(t *testing.T) {
 	if got := refs(l.InProgress); !reflect.DeepEqual(got, []string{"rust-lang/compiler-team#727", "rust-lang/rfcs#3657"}) {
 		t.Errorf("in progress by end date = %q", got)
 	}
-	if got := refs(l.RecentlyFinished); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3000"}) {
+	if got := refs(l.RecentlyFinished); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3000"}) || !l.RecentlyFinished[0].Ended.Equal(day(-4)) {
 		t.Errorf("recently finished = %q", got)
 	}
 	if got := refs(w.fcpList(FCPFilter{Team: "T-Lang"}).InProgress); !reflect.DeepEqual(got, []string{"rust-lang/rfcs#3657"}) {

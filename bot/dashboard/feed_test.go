@@ -133,8 +133,8 @@ func TestAtom(t *testing.T) {
 	if !urn.MatchString(f.ID) || f.Title == "" || f.Author.Name == "" || f.Updated != "2024-08-06T10:00:00Z" {
 		t.Errorf("feed head: %q %q %q %q", f.ID, f.Title, f.Author.Name, f.Updated)
 	}
-	if len(f.Entries) != 6 {
-		t.Fatalf("%d entries, want 6", len(f.Entries))
+	if len(f.Entries) != 7 {
+		t.Fatalf("%d entries, want 7", len(f.Entries))
 	}
 	seen := map[string]bool{}
 	for _, e := range f.Entries {
@@ -153,7 +153,7 @@ func TestAtom(t *testing.T) {
 	if first := f.Entries[0]; !strings.Contains(first.Title, "<img src=x onerror=alert(1)>") || !strings.Contains(first.Summary, "evil/repo#1") {
 		t.Errorf("newest entry = %+v", first)
 	}
-	if last := f.Entries[5]; last.Title != "stabilize async closures: not-started → proposed" ||
+	if last := f.Entries[6]; last.Title != "stabilize async closures: not-started → proposed" ||
 		last.Links[0].Href != "/goals/async-parity-2024h2#sg-closures" || last.Links[1].Href != "https://github.com/rust-lang/rust/pull/128245" {
 		t.Errorf("oldest entry = %+v", last)
 	}

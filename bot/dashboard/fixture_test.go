@@ -102,6 +102,9 @@ func fixture() *Snapshot {
 		{ID: 2, Goal: seed.ID, Subgoal: "send-bound/rtn-rfc", Old: "not-started", New: "fcp-proposed", Detail: "merge, 1/6 reviewed", At: day(1).Add(time.Hour), DeliveryID: "d-1", Item: rfc3654.String()},
 		{ID: 3, Goal: seed.ID, Subgoal: "send-bound/rtn-rfc", Old: "fcp-proposed", New: "blocked", Detail: "merge, 3/6 reviewed, 1 concern", At: day(2), DeliveryID: "d-2", Item: rfc3654.String()},
 		{ID: 4, Goal: seed.ID, Subgoal: "async-drop", Old: "proposed", New: "in-fcp", Detail: "seconded, ends 2024-08-13", At: day(3), DeliveryID: "d-3", Item: mcp727.String()},
+		// The recomputation after 727's change also moved another subgoal: the
+		// log names 727 there too, though it is not linked under it.
+		{ID: 7, Goal: seed.ID, Subgoal: "vision", Old: "not-started", New: "fcp-proposed", Detail: "merge, 1/3 reviewed", At: day(3), DeliveryID: "d-3", Item: mcp727.String()},
 		{ID: 5, Goal: seed.ID, Subgoal: "vision", Old: "fcp-proposed", New: "in-fcp", Detail: "merge, ends 2024-08-15", At: day(4), DeliveryID: "d-4", Item: rfc3657.String()},
 		{ID: 6, Goal: hostile.ID, Subgoal: "evil", Old: "not-started", New: "@someone", Detail: evil, At: day(5), Item: evilPR.String()},
 	}

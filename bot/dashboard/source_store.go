@@ -8,6 +8,7 @@ import (
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/fcp"
+	"github.com/goalbot/goalbot/bot/goaldoc"
 )
 
 // Store is the part of goalbot's store the dashboard reads. It only reads.
@@ -39,8 +40,8 @@ func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	for _, g := range goals {
 		v := Goal{ID: g.ID, Title: g.Title, TrackingIssue: g.TrackingIssue, UpdatedAt: g.UpdatedAt}
-		if err := json.Unmarshal(g.Doc, &v.Doc); err != nil {
-			return nil, fmt.Errorf("dashboard: goal %s: stored document: %w", g.ID, err)
+		if v.Doc, err = decodeGoal(g); err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
 		}
 		if v.Links, err = s.Store.Links(ctx, g.ID); err != nil {
 			return nil, fmt.Errorf("dashboard: %w", err)
@@ -71,9 +72,22 @@ func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
+// decodeGoal returns a stored goal's parsed document. With decodeItem, it
+// is the one place that knows how the store hands documents over (JSON in
+// bot.Goal.Doc today; when that becomes a *goaldoc.Document, return a copy
+// of it, an error when nil).
+func decodeGoal(g bot.Goal) (goaldoc.Document, error) {
+	var doc goaldoc.Document
+	if err := json.Unmarshal(g.Doc, &doc); err != nil {
+		return doc, fmt.Errorf("goal %s: stored document: %w", g.ID, err)
+	}
+	return doc, nil
+}
+
 // decodeItem turns a stored item into the dashboard's, decoding its FCP and
 // MCP state. It is the one place that knows how item state is stored: when
-// bot.Item carries typed fcp.State and fcp.MCP values, it copies them.
+// bot.Item carries typed fcp.State and fcp.MCP values, it copies them
+// (v.FCP, v.MCP = it.FCP, it.MCP, keeping the none phases for "").
 func decodeItem(it bot.Item) (Item, error) {
 	v := Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
 		Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone,

@@ -147,6 +147,9 @@ type FCPEntry struct {
 	Item  ItemRef   `json:"item"`
 	Teams []string  `json:"teams"`
 	Goals []GoalRef `json:"goals"`
+	// Ended is when a finished decision ended (the FCP's end, or when the
+	// MCP was accepted); set in recently_finished only.
+	Ended time.Time `json:"ended,omitzero"`
 	Decision
 }
 
