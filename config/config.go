@@ -24,6 +24,7 @@ type Config struct {
 	Digest   Digest
 	Sync     Sync
 	Commands Commands
+	Jobs     Jobs
 
 	src *sources // where each key came from, for messages; nil when built in code
 }
@@ -147,6 +148,7 @@ func Default() *Config {
 		},
 		Sync:     Sync{Interval: 15 * time.Minute, Redeliver: true},
 		Commands: Commands{Permissions: defaultPermissions()},
+		Jobs:     Jobs{Workers: DefaultJobWorkers, Poll: DefaultJobPoll},
 	}
 }
 

@@ -31,6 +31,7 @@ type fileConfig struct {
 	Digest         fileDigest   `toml:"digest"`
 	Sync           fileSync     `toml:"sync"`
 	Commands       fileCommands `toml:"commands"`
+	Jobs           fileJobs     `toml:"jobs"`
 }
 
 type fileGitHub struct {
@@ -312,6 +313,8 @@ func (c *Config) applyFile(f fileConfig) []error {
 		}
 	}
 	setBool(&c.Sync.Redeliver, f.Sync.Redeliver)
+
+	problems = append(problems, c.applyJobs(f.Jobs)...)
 
 	for verb, who := range f.Commands.Permissions {
 		up := make([]string, len(who))

@@ -90,6 +90,8 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.kv("sync", "interval", str(formatDuration(c.Sync.Interval)))
 	t.kv("sync", "redeliver", strconv.FormatBool(c.Sync.Redeliver))
 
+	t.writeJobs(c.Jobs)
+
 	t.table("commands.permissions")
 	for _, verb := range sortedKeys(c.Commands.Permissions) {
 		t.kv("commands.permissions", tomlKey(verb), strs(c.Commands.Permissions[verb]))

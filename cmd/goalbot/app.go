@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -41,8 +42,8 @@ type App struct {
 
 // AppOptions tune an App for tests and the demo.
 type AppOptions struct {
-	Workers      int           // concurrent jobs; default 4
-	PollInterval time.Duration // how often idle workers look for jobs; default 200 ms
+	Workers      int           // concurrent jobs; default [jobs] workers
+	PollInterval time.Duration // how often idle workers look for jobs; default [jobs] poll
 	RescueAfter  time.Duration // when a running job is deemed orphaned; default 10 min
 	RetryBase    time.Duration // first retry delay; default 1 s
 	Transport    http.RoundTripper
@@ -50,15 +51,16 @@ type AppOptions struct {
 	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
 	Serve        bool             // the long-running server: resumes jobs a crash left running (SQLite)
 	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s (River promotes delayed jobs every ~5 s), <0 none
+	NoSkip       bool             // every delivery gets a job, even one about an untracked item (benchmarks of the queue)
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.
 func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt AppOptions) (*App, error) {
 	if opt.Workers == 0 {
-		opt.Workers = 4
+		opt.Workers = cmp.Or(cfg.Jobs.Workers, config.DefaultJobWorkers)
 	}
 	if opt.PollInterval == 0 {
-		opt.PollInterval = 200 * time.Millisecond
+		opt.PollInterval = cmp.Or(cfg.Jobs.Poll, config.DefaultJobPoll)
 	}
 	if opt.RescueAfter == 0 {
 		opt.RescueAfter = 10 * time.Minute
@@ -127,7 +129,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		MaxAttempts:          10,
 		RetryPolicy:          job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
 		FetchPollInterval:    opt.PollInterval,
-		FetchCooldown:        min(opt.PollInterval, 100*time.Millisecond),
+		FetchCooldown:        opt.PollInterval,
 		JobTimeout:           2 * time.Minute,
 		RescueStuckJobsAfter: max(opt.RescueAfter, 2*time.Minute+time.Second),
 		Logger:               slog.New(zerolog.NewSlogHandler(log.With().Str("component", "river").Logger().Level(zerolog.WarnLevel))),
@@ -148,6 +150,11 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		if err != nil {
 			db.Close()
 			return nil, &configError{err}
+		}
+		// The tracker's handlers act on tracked items and commands only:
+		// other deliveries about items are finished as they are stored.
+		if !opt.NoSkip {
+			receiver.SkipUntracked(a.GitHub.KnownBotLogin)
 		}
 		a.server = &http.Server{
 			Handler: server.Handler(server.Config{
@@ -191,9 +198,20 @@ func (a *App) Start(ctx context.Context, addr string) error {
 	if err := a.StartWorkers(ctx); err != nil {
 		return err
 	}
+	if err := a.Listen(addr); err != nil {
+		a.Queue.Stop(ctx)
+		return err
+	}
+	return nil
+}
+
+// Listen serves HTTP on addr without starting the workers.
+func (a *App) Listen(addr string) error {
+	if a.server == nil {
+		return &configError{errors.New("no webhook secret: set GOALBOT_WEBHOOK_SECRET or webhook_secrets in goalbot.toml")}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		a.Queue.Stop(ctx)
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	a.ln = ln
@@ -247,6 +265,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 		app.Shutdown(context.Background())
 		return err
 	}
+	// The receiver finishes deliveries about untracked items without a job
+	// once it knows the bot's login (a mention of it may be a command).
+	go func() {
+		if _, err := app.GitHub.BotLogin(ctx); err != nil {
+			log.Warn().Err(err).Msg("could not learn the bot's login; every delivery gets a job until it is known")
+		}
+	}()
 	if err := app.Tracker.LoadGoals(ctx); err != nil {
 		log.Error().Err(err).Msg("could not load goals; will retry on the next push or sync")
 	}
