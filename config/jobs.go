@@ -10,15 +10,16 @@ type Jobs struct {
 	// Workers is how many jobs run at once in this process. Most jobs wait
 	// on GitHub or on the store, so more workers than cores pay off.
 	Workers int
-	// Poll is how often an idle worker looks for jobs; it is also the
-	// shortest pause between two fetches while busy.
+	// Poll is how often idle workers look for jobs (River's fetch poll
+	// interval). Busy workers fetch whenever a slot frees, at most every
+	// 5 ms (River's fetch cooldown, never above Poll).
 	Poll time.Duration
 }
 
 // Defaults chosen by measurement with `goalbot bench` (README).
 const (
 	DefaultJobWorkers = 16
-	DefaultJobPoll    = 20 * time.Millisecond
+	DefaultJobPoll    = 100 * time.Millisecond
 )
 
 type fileJobs struct {

@@ -47,9 +47,9 @@ type World interface {
 	WaitIdle(ctx context.Context) error
 	// SetGitHubLatency makes every GitHub API answer take d.
 	SetGitHubLatency(d time.Duration)
-	// LabelTracked makes the sandbox label (i even) or unlabel a tracked
-	// item and returns once goalbot acknowledged the delivery.
-	LabelTracked(ctx context.Context, i int) error
+	// LabelTracked makes the sandbox label or unlabel (in turn) a tracked
+	// item and returns how long goalbot took to acknowledge the delivery.
+	LabelTracked(ctx context.Context, i int) (time.Duration, error)
 	// Requests returns the GitHub API requests and the rate-limit points
 	// spent since the last call.
 	Requests() (requests, points int)

@@ -145,9 +145,9 @@ func (b *Baseline) URL() string { return "http://" + b.ln.Addr().String() + "/we
 func (b *Baseline) Close() error { return b.srv.Close() }
 
 // Steady sends n deliveries at rate per second through send, which returns
-// once the delivery is acknowledged, and returns the latencies' p50 and
-// p99. Deliveries are sent on schedule even while earlier ones wait.
-func Steady(ctx context.Context, n int, rate float64, send func(ctx context.Context, i int) error) (p50, p99 time.Duration, err error) {
+// the delivery's acknowledgement latency, and returns the latencies' p50
+// and p99. Deliveries are started on schedule even while earlier ones wait.
+func Steady(ctx context.Context, n int, rate float64, send func(ctx context.Context, i int) (time.Duration, error)) (p50, p99 time.Duration, err error) {
 	interval := time.Duration(float64(time.Second) / rate)
 	lat := make([]time.Duration, n)
 	errs := make([]error, n)
@@ -163,9 +163,7 @@ func Steady(ctx context.Context, n int, rate float64, send func(ctx context.Cont
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t0 := time.Now()
-			errs[i] = send(ctx, i)
-			lat[i] = time.Since(t0)
+			lat[i], errs[i] = send(ctx, i)
 		}()
 	}
 	wg.Wait()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goalbot/goalbot/bot/bench"
@@ -90,7 +91,9 @@ func benchWorld(logs io.Writer) bench.Starter {
 		w.dir = dir
 		e, err := startDemo(ctx, demoOptions{Listen: "127.0.0.1:0", Log: logs, Level: "error", DatabaseURL: dbURL,
 			NoWorkers: o.PausedWorkers,
-			App:       AppOptions{NoSkip: o.NoSkip, RenderDelay: renderDelay},
+			App: AppOptions{NoSkip: o.NoSkip, RenderDelay: renderDelay,
+				// serve's queue settings, not the demo's
+				Workers: config.DefaultJobWorkers, PollInterval: config.DefaultJobPoll},
 			Configure: func(cfg *config.Config, sb *sandbox.Server) {
 				if o.Items > 0 {
 					scaleGoal(filepath.Join(dir, "scale"), sb, o.Items)
@@ -117,6 +120,9 @@ type world struct {
 	e    *demoEnv
 	dir  string
 	drop func()
+
+	mu       sync.Mutex
+	labelled bool
 }
 
 func (w *world) WebhookURL() string { return w.e.App.URL() + "/webhook" }
@@ -159,18 +165,23 @@ func (w *world) WaitIdle(ctx context.Context) error {
 
 func (w *world) SetGitHubLatency(d time.Duration) { w.e.SB.SetLatency(d) }
 
-func (w *world) LabelTracked(ctx context.Context, i int) error {
+func (w *world) LabelTracked(ctx context.Context, i int) (time.Duration, error) {
 	const label = "proposed-final-comment-period"
+	// One change at a time, alternating: sent out of order, a removal of
+	// a label not there would change nothing and deliver nothing.
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.labelled = !w.labelled
 	var d sandbox.Delivery
-	if i%2 == 0 {
+	if w.labelled {
 		d = w.e.SB.AddLabel("rfcbot", demo.RFCRepo, demo.SendBoundRFC, label)
 	} else {
 		d = w.e.SB.RemoveLabel("rfcbot", demo.RFCRepo, demo.SendBoundRFC, label)
 	}
 	if !d.OK() {
-		return fmt.Errorf("delivery answered %d (%s)", d.StatusCode, d.Status)
+		return 0, fmt.Errorf("delivery answered %d (%s)", d.StatusCode, d.Status)
 	}
-	return nil
+	return d.Duration, nil
 }
 
 func (w *world) Requests() (int, int) {
