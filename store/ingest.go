@@ -33,10 +33,13 @@ type IngestOptions struct {
 	// batch commits) and adds no latency when idle.
 	MaxWait time.Duration
 	// Committers is how many batches may commit at once: 1 on SQLite (one
-	// writer), default 4 on PostgreSQL, where commits overlap their WAL
-	// flushes.
+	// writer), on PostgreSQL up to maxCommitters (the default), where
+	// commits overlap their WAL flushes.
 	Committers int
 }
+
+// maxCommitters is the number of PostgreSQL connections ingest keeps.
+const maxCommitters = 4
 
 // ingestReq is one delivery waiting for its batch.
 type ingestReq struct {
@@ -74,8 +77,8 @@ func (db *DB) startIngester() *ingester {
 		}
 		if db.dialect == SQLite {
 			o.Committers = 1
-		} else if o.Committers <= 0 {
-			o.Committers = 4
+		} else if o.Committers <= 0 || o.Committers > maxCommitters {
+			o.Committers = maxCommitters
 		}
 		in := &ingester{db: db, opt: o, reqs: make(chan *ingestReq, 4*o.MaxBatch), stop: make(chan struct{})}
 		for i := 0; i < o.Committers; i++ {

@@ -96,26 +96,28 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
 	}
-	writer := sqldb
-	if dialect == SQLite {
-		// Deliveries are stored over a connection of their own, so that an
-		// acknowledgement never waits behind the workers for the store's
-		// connection; SQLite's write lock (with WAL, readers do not block
-		// it) and the busy timeout order the two writers.
-		writer, err = sql.Open(driver, dsn)
-		if err != nil {
-			sqldb.Close()
-			return nil, fmt.Errorf("open %s database: %w", dialect, err)
-		}
-		writer.SetMaxOpenConns(1)
-		writer.SetMaxIdleConns(1)
-		writer.SetConnMaxIdleTime(0)
-		writer.SetConnMaxLifetime(0)
-		if err := writer.PingContext(pingCtx); err != nil {
-			sqldb.Close()
-			writer.Close()
-			return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
-		}
+	// Deliveries are stored over connections of their own, so that an
+	// acknowledgement never waits behind the workers for a connection (on
+	// PostgreSQL, workers waiting on a goal's advisory lock each hold one
+	// of the pool's). On SQLite there is one: SQLite's write lock (with
+	// WAL, readers do not block it) and the busy timeout order the two
+	// writers; on PostgreSQL one per committing batch.
+	writer, err := sql.Open(driver, dsn)
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	writers := 1
+	if dialect == Postgres {
+		writers = maxCommitters
+		writer.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	writer.SetMaxOpenConns(writers)
+	writer.SetMaxIdleConns(writers)
+	if err := writer.PingContext(pingCtx); err != nil {
+		sqldb.Close()
+		writer.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
 	}
 	return &DB{db: sqldb, writer: writer, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
