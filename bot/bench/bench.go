@@ -7,6 +7,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -232,6 +233,13 @@ func measureAcks(ctx context.Context, o Options, start Starter, res *Result) err
 	return nil
 }
 
+// untrackedItem is the untracked payload about issue n+1 of its
+// repository: deliveries spread over items as real traffic does (jobs
+// about one item serialise on its row).
+func untrackedItem(n int64) []byte {
+	return bytes.Replace(untracked, []byte(`"number": 1,`), []byte(`"number": `+strconv.FormatInt(n+1, 10)+`,`), 1)
+}
+
 // measureJobs stores deliveries about untracked items with their jobs
 // while the workers are paused, then times the workers draining them.
 func measureJobs(ctx context.Context, o Options, start Starter, res *Result) error {
@@ -243,7 +251,7 @@ func measureJobs(ctx context.Context, o Options, start Starter, res *Result) err
 	sent := 0
 	var rates []float64
 	for sent < o.Jobs {
-		r, err := Load(ctx, w.WebhookURL(), w.Secret(), untracked, "issues", o.Concurrency, 300*time.Millisecond)
+		r, err := LoadVaried(ctx, w.WebhookURL(), w.Secret(), untrackedItem, "issues", o.Concurrency, 300*time.Millisecond)
 		if err != nil {
 			return err
 		}

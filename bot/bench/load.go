@@ -34,7 +34,13 @@ func (r AckRun) PerSecond() float64 {
 // Load sends signed deliveries of body to url from c concurrent clients
 // for d, each with a fresh delivery id, and measures the answers.
 func Load(ctx context.Context, url, secret string, body []byte, event string, c int, d time.Duration) (AckRun, error) {
-	sig := webhook.Sign(secret, body)
+	return LoadVaried(ctx, url, secret, func(int64) []byte { return body }, event, c, d)
+}
+
+// LoadVaried is Load with the n-th delivery's body made by body(n).
+func LoadVaried(ctx context.Context, url, secret string, bodyOf func(n int64) []byte, event string, c int, d time.Duration) (AckRun, error) {
+	fixed := bodyOf(0)
+	fixedSig := webhook.Sign(secret, fixed)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}, Timeout: 30 * time.Second}
 	defer client.CloseIdleConnections()
 	var n, errs atomic.Int64
@@ -51,13 +57,18 @@ func Load(ctx context.Context, url, secret string, body []byte, event string, c 
 			defer wg.Done()
 			local := make([]time.Duration, 0, 1024)
 			for time.Now().Before(stop) && ctx.Err() == nil {
+				i := n.Add(1)
+				body, sig := bodyOf(i), fixedSig
+				if !bytes.Equal(body, fixed) {
+					sig = webhook.Sign(secret, body)
+				}
 				req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 				if err != nil {
 					errs.Add(1)
 					return
 				}
 				req.Header.Set("X-GitHub-Event", event)
-				req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", prefix, n.Add(1)))
+				req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", prefix, i))
 				req.Header.Set("X-Hub-Signature-256", sig)
 				t0 := time.Now()
 				resp, err := client.Do(req)
