@@ -27,6 +27,7 @@ type Config struct {
 	Sync     Sync
 	Commands Commands
 	Store    Store
+	Jobs     Jobs
 
 	src *sources // where each key came from, for messages; nil when built in code
 }
@@ -173,6 +174,7 @@ func Default() *Config {
 		Sync:     Sync{Interval: 15 * time.Minute, Redeliver: true},
 		Store:    Store{Retention: 14 * 24 * time.Hour},
 		Commands: Commands{Permissions: defaultPermissions()},
+		Jobs:     Jobs{Workers: DefaultJobWorkers, Poll: DefaultJobPoll},
 	}
 }
 

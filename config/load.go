@@ -34,6 +34,7 @@ type fileConfig struct {
 	Sync           fileSync     `toml:"sync"`
 	Commands       fileCommands `toml:"commands"`
 	Store          fileStore    `toml:"store"`
+	Jobs           fileJobs     `toml:"jobs"`
 }
 
 type fileStore struct {
@@ -328,6 +329,8 @@ func (c *Config) applyFile(f fileConfig) []error {
 	}
 	setBool(&c.Sync.Redeliver, f.Sync.Redeliver)
 	problems = append(problems, c.applyStore(f.Store)...)
+
+	problems = append(problems, c.applyJobs(f.Jobs)...)
 
 	for verb, who := range f.Commands.Permissions {
 		up := make([]string, len(who))

@@ -107,6 +107,8 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.table("store")
 	t.kv("store", "retention", str(formatDays(c.Store.Retention)))
 
+	t.writeJobs(c.Jobs)
+
 	t.table("commands.permissions")
 	for _, verb := range sortedKeys(c.Commands.Permissions) {
 		t.kv("commands.permissions", tomlKey(verb), strs(c.Commands.Permissions[verb]))

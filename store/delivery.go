@@ -7,43 +7,7 @@ import (
 	"fmt"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/riverqueue/river"
 )
-
-// Ingest stores d and enqueues its ProcessDelivery job in one transaction.
-// It reports duplicate=true, and enqueues nothing, when a delivery with the
-// same id was stored before (a redelivery).
-func (db *DB) Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err error) {
-	if db.queue == nil {
-		return false, errors.New("ingest: no job queue (call NewQueue first)")
-	}
-	if d.ReceivedAt.IsZero() {
-		d.ReceivedAt = db.Now()
-	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO deliveries
-			(id, event, action, repo, installation_id, received_at, payload, outcome)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-			d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), d.Payload, bot.OutcomeQueued)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			duplicate = true
-			return nil
-		}
-		_, err = db.queue.InsertTx(ctx, tx, bot.ProcessDelivery{DeliveryID: d.ID}, &river.InsertOpts{
-			UniqueOpts: river.UniqueOpts{ByArgs: true},
-		})
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, err)
-	}
-	return duplicate, nil
-}
 
 // Delivery returns the stored delivery with the given id, or an ENOTFOUND
 // error.

@@ -52,11 +52,16 @@ const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pra
 // DB is an open store.
 type DB struct {
 	db      *sql.DB
+	writer  *sql.DB // where deliveries are ingested: its own connection on SQLite, db on PostgreSQL
 	dialect Dialect
 	dsn     string // driver DSN; never logged (it may hold a password)
 	queue   *river.Client[*sql.Tx]
 
 	goalLocks sync.Map // goal id → *sync.Mutex (SQLite)
+
+	ingestOpt  IngestOptions
+	ingestOnce sync.Once
+	ingest     *ingester
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -95,7 +100,30 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to %s: %w%s", where, redact(err, dsn), sqliteHint(dialect, dsn))
 	}
-	return &DB{db: sqldb, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
+	// Deliveries are stored over connections of their own, so that an
+	// acknowledgement never waits behind the workers for a connection (on
+	// PostgreSQL, workers waiting on a goal's advisory lock each hold one
+	// of the pool's). On SQLite there is one: SQLite's write lock (with
+	// WAL, readers do not block it) and the busy timeout order the two
+	// writers; on PostgreSQL one per committing batch.
+	writer, err := sql.Open(driver, dsn)
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	writers := 1
+	if dialect == Postgres {
+		writers = maxCommitters
+		writer.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	writer.SetMaxOpenConns(writers)
+	writer.SetMaxIdleConns(writers)
+	if err := writer.PingContext(pingCtx); err != nil {
+		sqldb.Close()
+		writer.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
+	}
+	return &DB{db: sqldb, writer: writer, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
 
 // parseURL splits a database URL into its dialect and the driver's DSN.
@@ -136,8 +164,19 @@ func redact(err error, dsn string) error {
 // Dialect reports which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Close stops nothing but the connection pool; stop the queue first.
-func (db *DB) Close() error { return db.db.Close() }
+// Close stops the ingest batches and the connection pools; stop the queue
+// first.
+func (db *DB) Close() error {
+	db.ingestOnce.Do(func() {}) // no ingester may start after this
+	if db.ingest != nil {
+		db.ingest.close()
+	}
+	err := db.db.Close()
+	if db.writer != db.db {
+		err = errors.Join(err, db.writer.Close())
+	}
+	return err
+}
 
 // Migrate applies goalbot's migrations and River's. On PostgreSQL both run
 // under one advisory lock, so replicas starting together migrate once.
@@ -319,4 +358,11 @@ func nullTime(t time.Time) sql.NullTime {
 // check invariants across tables (River's included).
 func (db *DB) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.queryRow(ctx, q, args...)
+}
+
+// ExecForTest runs a statement on the store's pool; only tests use it, to
+// break the schema on purpose or to hold locks.
+func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := db.exec(ctx, q, args...)
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -24,10 +25,25 @@ import (
 const MaxBody = 25 << 20
 
 // Ingester stores a delivery and its job atomically, reporting whether the
-// delivery id had been stored before.
+// delivery id had been stored before. It returns only once the delivery is
+// durable, or with an error.
 type Ingester interface {
 	Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err error)
 }
+
+// ItemIngester is an Ingester that can finish a delivery about an item no
+// goal tracks without a job (see Receiver.SkipUntracked).
+type ItemIngester interface {
+	Ingester
+	// IngestAbout is Ingest, except that when no goal tracks item the
+	// delivery is stored as done and gets no job.
+	IngestAbout(ctx context.Context, d bot.Delivery, item string) (duplicate bool, err error)
+}
+
+// DefaultIngestTimeout bounds storing one delivery. GitHub waits 10 s for an
+// answer; a 503 well before that records a failed delivery that can be
+// redelivered, where a hung request records nothing useful.
+const DefaultIngestTimeout = 5 * time.Second
 
 // Receiver is the http.Handler for POST /webhook.
 type Receiver struct {
@@ -37,13 +53,37 @@ type Receiver struct {
 	log     zerolog.Logger
 	metrics *metrics.Metrics
 	now     func() time.Time
+
+	timeout time.Duration // bound on storing one delivery
+	login   func() string // the bot's login when known; nil: never skip
+	items   ItemIngester  // store, when it can skip untracked deliveries
+}
+
+// SetIngestTimeout bounds how long storing one delivery may take before the
+// receiver answers 503 (default DefaultIngestTimeout).
+func (rc *Receiver) SetIngestTimeout(d time.Duration) {
+	if d > 0 {
+		rc.timeout = d
+	}
+}
+
+// SkipUntracked lets the receiver finish, without a job, deliveries about
+// an issue or pull request no goal tracks that hold no command: the
+// handlers of issues, pull_request, issue_comment and pull_request_review
+// events act on tracked items and on commands only. login returns the
+// bot's login ("" while unknown: nothing is skipped then, since a mention
+// could be a command). It needs a store that implements ItemIngester.
+func (rc *Receiver) SkipUntracked(login func() string) {
+	if ii, ok := rc.store.(ItemIngester); ok && login != nil {
+		rc.items, rc.login = ii, login
+	}
 }
 
 // New returns a receiver that accepts deliveries signed with any of
 // secrets and stores those whose event is in events. It refuses an empty
 // secret list: go-github's ValidatePayload would accept unsigned bodies.
 func New(store Ingester, secrets []string, events []string, log zerolog.Logger, m *metrics.Metrics) (*Receiver, error) {
-	r := &Receiver{store: store, events: map[string]bool{}, log: log, metrics: m, now: time.Now}
+	r := &Receiver{store: store, events: map[string]bool{}, log: log, metrics: m, now: time.Now, timeout: DefaultIngestTimeout}
 	for _, s := range secrets {
 		if s != "" {
 			r.secrets = append(r.secrets, []byte(s))
@@ -56,17 +96,6 @@ func New(store Ingester, secrets []string, events []string, log zerolog.Logger, 
 		r.events[e] = true
 	}
 	return r, nil
-}
-
-// payloadHead is the part of a payload the receiver reads for routing and logs.
-type payloadHead struct {
-	Action     string `json:"action"`
-	Repository *struct {
-		FullName string `json:"full_name"`
-	} `json:"repository"`
-	Installation *struct {
-		ID int64 `json:"id"`
-	} `json:"installation"`
 }
 
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +141,8 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusBadRequest, "bad_request", "missing X-GitHub-Event or X-GitHub-Delivery header")
 		return
 	}
-	var head payloadHead
-	if err := decodeHead(body, &head); err != nil {
+	head, ok := parseHead(body)
+	if !ok {
 		reply(http.StatusBadRequest, "bad_request", "body is not a JSON object")
 		return
 	}
@@ -126,18 +155,22 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusAccepted, "ignored", "event not used; ignored")
 		return
 	}
-	d := bot.Delivery{ID: id, Event: event, Action: head.Action, Payload: body, ReceivedAt: rc.now().UTC()}
-	if head.Repository != nil {
-		d.Repo = strings.ToLower(head.Repository.FullName)
-	}
-	if head.Installation != nil {
-		d.InstallationID = head.Installation.ID
-	}
+	d := bot.Delivery{ID: id, Event: event, Action: head.action, Repo: head.repo, InstallationID: head.installation,
+		Payload: body, ReceivedAt: rc.now().UTC()}
 	log = log.With().Str("repo", d.Repo).Str("action", d.Action).Logger()
-	dup, err := rc.store.Ingest(r.Context(), d)
+	ctx, cancel := context.WithTimeoutCause(r.Context(), rc.timeout,
+		fmt.Errorf("storing the delivery took longer than %v", rc.timeout))
+	defer cancel()
+	var dup bool
+	if item := rc.skippable(event, head, body); item != "" {
+		dup, err = rc.items.IngestAbout(ctx, d, item)
+	} else {
+		dup, err = rc.store.Ingest(ctx, d)
+	}
 	switch {
 	case err != nil:
-		// 503 makes GitHub record a failed delivery that can be redelivered.
+		// 503 makes GitHub record a failed delivery that can be redelivered;
+		// it is never sent for a delivery known to be stored.
 		log.Error().Err(err).Msg("could not store delivery")
 		reply(http.StatusServiceUnavailable, "error", "could not store delivery; please redeliver")
 	case dup:
@@ -147,6 +180,19 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.Info().Msg("delivery stored")
 		reply(http.StatusAccepted, "accepted", "accepted")
 	}
+}
+
+// skippable returns the item a delivery is about when it may be finished
+// without a job if no goal tracks that item, and "" when it needs its job.
+func (rc *Receiver) skippable(event string, h head, body []byte) string {
+	if rc.items == nil || !itemEvents[event] {
+		return ""
+	}
+	item := h.item()
+	if item == "" || mayHoldCommand(body, rc.login()) {
+		return ""
+	}
+	return item
 }
 
 // validSignature reports whether sig is "sha256=<hex HMAC of body>" under

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -58,8 +59,8 @@ type extraListener struct {
 
 // AppOptions tune an App for tests and the demo.
 type AppOptions struct {
-	Workers      int           // concurrent jobs; default 4
-	PollInterval time.Duration // how often idle workers look for jobs; default 200 ms
+	Workers      int           // concurrent jobs; default [jobs] workers
+	PollInterval time.Duration // how often idle workers look for jobs; default [jobs] poll
 	RescueAfter  time.Duration // when a running job is deemed orphaned; default 10 min
 	RetryBase    time.Duration // first retry delay; default 1 s
 	Transport    http.RoundTripper
@@ -70,15 +71,16 @@ type AppOptions struct {
 	// DashboardRefresh is how long the dashboard serves one read of the
 	// store; default 2 s, <0 reads on every request (tests, the demo).
 	DashboardRefresh time.Duration
+	NoSkip           bool // every delivery gets a job, even one about an untracked item (benchmarks of the queue)
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.
 func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt AppOptions) (*App, error) {
 	if opt.Workers == 0 {
-		opt.Workers = 4
+		opt.Workers = cmp.Or(cfg.Jobs.Workers, config.DefaultJobWorkers)
 	}
 	if opt.PollInterval == 0 {
-		opt.PollInterval = 200 * time.Millisecond
+		opt.PollInterval = cmp.Or(cfg.Jobs.Poll, config.DefaultJobPoll)
 	}
 	if opt.RescueAfter == 0 {
 		opt.RescueAfter = 10 * time.Minute
@@ -147,6 +149,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		periodic = append(a.Tracker.PeriodicJobs(), job.PeriodicRetention(time.Hour))
 	}
 
+	// Busy workers fetch again as soon as a slot frees, at most every 5 ms;
+	// idle ones look every poll (measured: 16 workers with a 5 ms cooldown
+	// drained untracked deliveries ~2× faster than with 20 ms).
+	cooldown := min(opt.PollInterval, 5*time.Millisecond)
 	failures := job.NewFailures(log, a.Metrics)
 	a.Queue, err = db.NewQueue(&river.Config{
 		Hooks: []rivertype.Hook{failures},
@@ -163,7 +169,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		MaxAttempts:                 10,
 		RetryPolicy:                 job.RetryPolicy{Base: opt.RetryBase, Max: 10 * time.Minute},
 		FetchPollInterval:           opt.PollInterval,
-		FetchCooldown:               min(opt.PollInterval, 100*time.Millisecond),
+		FetchCooldown:               cooldown,
 		JobTimeout:                  2 * time.Minute,
 		RescueStuckJobsAfter:        max(opt.RescueAfter, 2*time.Minute+time.Second),
 		Logger:                      slog.New(zerolog.NewSlogHandler(log.With().Str("component", "river").Logger().Level(zerolog.WarnLevel))),
@@ -184,6 +190,11 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		if err != nil {
 			db.Close()
 			return nil, &configError{err}
+		}
+		// The tracker's handlers act on tracked items and commands only:
+		// other deliveries about items are finished as they are stored.
+		if !opt.NoSkip {
+			receiver.SkipUntracked(a.GitHub.KnownBotLogin)
 		}
 		a.Dashboard, err = dashboard.New(dashboard.Options{
 			Source:  dashboard.StoreSource{Store: db, Now: opt.Now},
@@ -245,9 +256,20 @@ func (a *App) Start(ctx context.Context, addr string) error {
 	if err := a.StartWorkers(ctx); err != nil {
 		return err
 	}
+	if err := a.Listen(addr); err != nil {
+		a.Queue.Stop(ctx)
+		return err
+	}
+	return nil
+}
+
+// Listen serves HTTP on addr without starting the workers.
+func (a *App) Listen(addr string) error {
+	if a.server == nil {
+		return &configError{errors.New("no webhook secret: set GOALBOT_WEBHOOK_SECRET or webhook_secrets in goalbot.toml")}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		a.Queue.Stop(ctx)
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	a.ln = ln
@@ -259,7 +281,6 @@ func (a *App) Start(ctx context.Context, addr string) error {
 					y.ln.Close()
 				}
 			}
-			a.Queue.Stop(ctx)
 			return fmt.Errorf("listen on %s ([http] %s_listen): %w", x.addr, x.name, err)
 		}
 	}
@@ -339,6 +360,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 		return err
 	}
 	app.LoadGoals(ctx)
+	// The receiver finishes deliveries about untracked items without a job
+	// once it knows the bot's login (a mention of it may be a command).
+	go func() {
+		if _, err := app.GitHub.BotLogin(ctx); err != nil {
+			log.Warn().Err(err).Msg("could not learn the bot's login; every delivery gets a job until it is known")
+		}
+	}()
 	select {
 	case <-ctx.Done():
 	case err := <-app.served:

@@ -42,6 +42,7 @@ type demoOptions struct {
 	DatabaseURL string    // "" for a temporary SQLite file
 	App         AppOptions
 	Configure   func(cfg *config.Config, sb *sandbox.Server) // changes to the demo's configuration
+	NoWorkers   bool                                         // serve webhooks but start no workers (App.StartWorkers starts them)
 }
 
 // startDemo builds the sandbox, seeds it, and starts goalbot against it with
@@ -118,7 +119,11 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := app.Start(ctx, o.Listen); err != nil {
+	start := app.Start
+	if o.NoWorkers {
+		start = func(_ context.Context, addr string) error { return app.Listen(addr) }
+	}
+	if err := start(ctx, o.Listen); err != nil {
 		app.Shutdown(context.Background())
 		sb.Close()
 		os.RemoveAll(dir)

@@ -43,6 +43,7 @@ commands:
   digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
   migrate [--config FILE]             apply database migrations
   config check [--config FILE]        validate configuration, print it with secrets masked
+  bench   [--json] [--quick] [--store sqlite|URL]   measure throughput and latency against the sandbox
   version                             print the version
 
 Run goalbot COMMAND --help (or goalbot help COMMAND) for a command's flags,
@@ -142,6 +143,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return usagef("unknown config subcommand; try: goalbot config check [--config FILE]")
 		}
 		return cmdConfigCheck(rest[1:], stdout, getenv)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
 	case "version":
 		if err := parseFlags(newFlags("version"), rest); err != nil {
 			return err

@@ -3,34 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/goalbot/goalbot/bot/demo"
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/sandbox"
 	"github.com/goalbot/goalbot/config"
 )
-
-// scaleGoal writes a goal document whose n task rows each link one
-// rust-lang/rust issue, and seeds those issues in the sandbox.
-func scaleGoal(dir string, sb *sandbox.Server, n int) {
-	var b strings.Builder
-	b.WriteString("# Scale goal\n\n| Metadata | |\n| --- | --- |\n| Point of contact | @nikomatsakis |\n| Status | Accepted |\n| Tracking issue | [rust-lang/goals#106] |\n\n## Work items\n\n| Task | Owner(s) | Notes |\n| --- | --- | --- |\n")
-	now := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; i < n; i++ {
-		num := 200000 + i
-		fmt.Fprintf(&b, "| task %d | @compiler-errors | [rust-lang/rust#%d] |\n", i, num)
-		sb.SeedIssue(sandbox.Issue{Repo: demo.RustRepo, Number: num, Title: fmt.Sprintf("Item %d", i), State: "open",
-			Author: "compiler-errors", CreatedAt: now, UpdatedAt: now})
-	}
-	sb.SeedIssue(sandbox.Issue{Repo: demo.TrackingRepo, Number: 106, Title: "Scale goal", State: "open", Author: "nikomatsakis", CreatedAt: now, UpdatedAt: now})
-	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "scale.md"), []byte(b.String()), 0o644)
-}
 
 // BenchmarkSyncScale measures reconciliation over the demo data and over
 // 1,000 generated items: requests and rate-limit points of a cold and of a

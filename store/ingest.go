@@ -1,0 +1,424 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/riverqueue/river"
+)
+
+// SkipUntracked is the skip_reason of a delivery finished when it was
+// stored, without a job, because no goal tracks the item it is about.
+const SkipUntracked = "untracked"
+
+// IngestOptions tune the group commit of deliveries. Concurrent deliveries
+// are gathered into one transaction (one commit, one fsync, one statement
+// for their rows and one for their jobs), which is what lets a receiver
+// keep up with GitHub bursts; every caller is answered only after the
+// transaction holding its delivery committed.
+type IngestOptions struct {
+	// MaxBatch bounds the deliveries per transaction; default 64.
+	MaxBatch int
+	// MaxWait is how long a batch waits for more deliveries after its
+	// first; 0 (the default) takes only those already waiting, which
+	// batches by itself under load (deliveries gather while the previous
+	// batch commits) and adds no latency when idle.
+	MaxWait time.Duration
+	// Committers is how many batches may commit at once: 1 on SQLite (one
+	// writer), on PostgreSQL up to maxCommitters (the default), where
+	// commits overlap their WAL flushes.
+	Committers int
+}
+
+// maxCommitters is the number of PostgreSQL connections ingest keeps.
+const maxCommitters = 4
+
+// ingestReq is one delivery waiting for its batch.
+type ingestReq struct {
+	ctx  context.Context
+	d    bot.Delivery
+	item string // finish without a job if no goal tracks this item ("" never)
+	done chan ingestResult
+}
+
+type ingestResult struct {
+	duplicate bool
+	err       error
+}
+
+// ingester runs the group commits of one store.
+type ingester struct {
+	db    *DB
+	opt   IngestOptions
+	reqs  chan *ingestReq
+	stop  chan struct{}
+	wg    sync.WaitGroup
+	stmts sync.Map // statement text → *sql.Stmt prepared on the writer
+}
+
+// SetIngestOptions changes how deliveries are batched; call it before the
+// first Ingest.
+func (db *DB) SetIngestOptions(o IngestOptions) { db.ingestOpt = o }
+
+// startIngester starts the batching goroutines once.
+func (db *DB) startIngester() *ingester {
+	db.ingestOnce.Do(func() {
+		o := db.ingestOpt
+		if o.MaxBatch <= 0 {
+			o.MaxBatch = 64
+		}
+		if db.dialect == SQLite {
+			o.Committers = 1
+		} else if o.Committers <= 0 || o.Committers > maxCommitters {
+			o.Committers = maxCommitters
+		}
+		in := &ingester{db: db, opt: o, reqs: make(chan *ingestReq, 4*o.MaxBatch), stop: make(chan struct{})}
+		for i := 0; i < o.Committers; i++ {
+			in.wg.Add(1)
+			go in.run()
+		}
+		db.ingest = in
+	})
+	return db.ingest
+}
+
+// close stops the batching goroutines; requests still waiting fail.
+func (in *ingester) close() {
+	close(in.stop)
+	in.wg.Wait()
+	in.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+}
+
+// errClosed answers deliveries that arrive while the store closes.
+var errClosed = errors.New("store is closing")
+
+// Ingest stores d and enqueues its ProcessDelivery job in one transaction,
+// shared with other deliveries arriving at the same time. It reports
+// duplicate=true, and enqueues nothing, when a delivery with the same id
+// was stored before (a redelivery). It returns only once the delivery is
+// committed, or with an error when it may not be (ctx ended first, or the
+// batch failed): then the caller must not acknowledge it.
+func (db *DB) Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err error) {
+	return db.IngestAbout(ctx, d, "")
+}
+
+// IngestAbout is Ingest for a delivery that only matters if a goal tracks
+// item ("owner/repo#N", as ref.Ref.String writes it) and that holds no
+// command: when no goal tracks item, the delivery is stored as done, with
+// skip_reason "untracked", and no job. The check runs in the transaction
+// that stores the delivery. An empty item always enqueues a job.
+func (db *DB) IngestAbout(ctx context.Context, d bot.Delivery, item string) (duplicate bool, err error) {
+	if db.queue == nil {
+		return false, fmt.Errorf("ingest delivery %s: no job queue (call NewQueue first)", d.ID)
+	}
+	if d.ReceivedAt.IsZero() {
+		d.ReceivedAt = db.Now()
+	}
+	in := db.startIngester()
+	if in == nil {
+		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, errClosed)
+	}
+	req := &ingestReq{ctx: ctx, d: d, item: item, done: make(chan ingestResult, 1)}
+	select {
+	case in.reqs <- req:
+	case <-ctx.Done():
+		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, context.Cause(ctx))
+	case <-in.stop:
+		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, errClosed)
+	}
+	select {
+	case r := <-req.done:
+		if r.err != nil {
+			return false, fmt.Errorf("ingest delivery %s: %w", d.ID, r.err)
+		}
+		return r.duplicate, nil
+	case <-ctx.Done():
+		// The batch may still commit: the delivery is then a duplicate
+		// when GitHub sends it again, acknowledged and processed once.
+		return false, fmt.Errorf("ingest delivery %s: %w", d.ID, context.Cause(ctx))
+	}
+}
+
+// run gathers batches and commits them until the store closes.
+func (in *ingester) run() {
+	defer in.wg.Done()
+	batch := make([]*ingestReq, 0, in.opt.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-in.reqs:
+			batch = append(batch, r)
+		case <-in.stop:
+			in.drain()
+			return
+		}
+		batch = in.fill(batch)
+		in.commit(batch)
+	}
+}
+
+// fill adds the requests already waiting, and those arriving within
+// MaxWait, up to MaxBatch.
+func (in *ingester) fill(batch []*ingestReq) []*ingestReq {
+	var deadline <-chan time.Time
+	if in.opt.MaxWait > 0 {
+		t := time.NewTimer(in.opt.MaxWait)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for len(batch) < in.opt.MaxBatch {
+		select {
+		case r := <-in.reqs:
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		if deadline == nil {
+			return batch
+		}
+		select {
+		case r := <-in.reqs:
+			batch = append(batch, r)
+		case <-deadline:
+			return batch
+		case <-in.stop:
+			return batch
+		}
+	}
+	return batch
+}
+
+// drain fails the requests left when the store closes.
+func (in *ingester) drain() {
+	for {
+		select {
+		case r := <-in.reqs:
+			r.done <- ingestResult{err: errClosed}
+		default:
+			return
+		}
+	}
+}
+
+// commit stores one batch and answers each of its requests.
+func (in *ingester) commit(batch []*ingestReq) {
+	// Requests whose caller gave up are left out: they were answered with
+	// an error, and GitHub will send them again.
+	live := batch[:0]
+	for _, r := range batch {
+		if r.ctx.Err() == nil {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	dup, err := in.store(live)
+	for i, r := range live {
+		if err != nil {
+			r.done <- ingestResult{err: err}
+			continue
+		}
+		r.done <- ingestResult{duplicate: dup[i]}
+	}
+}
+
+// batchTimeout bounds one batch's transaction, whoever waits for it.
+const batchTimeout = 30 * time.Second
+
+// store writes the batch in one transaction: the deliveries' rows with one
+// statement, then one statement for the jobs of those that were new.
+func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
+	db := in.db
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	// Ends the transaction early when every caller has given up, so that a
+	// hung database does not hold the writer past the requests' deadlines.
+	var waiting atomic.Int64
+	waiting.Store(int64(len(batch)))
+	for _, r := range batch {
+		stop := context.AfterFunc(r.ctx, func() {
+			if waiting.Add(-1) == 0 {
+				cancel()
+			}
+		})
+		defer stop()
+	}
+
+	dup := make([]bool, len(batch))
+	// The same id twice in one batch: the later one is a duplicate.
+	first := make(map[string]int, len(batch))
+	var rows []*ingestReq
+	var rowIdx []int
+	for i, r := range batch {
+		if _, seen := first[r.d.ID]; seen {
+			dup[i] = true
+			continue
+		}
+		first[r.d.ID] = i
+		rows = append(rows, r)
+		rowIdx = append(rowIdx, i)
+	}
+
+	// Prepared before the transaction takes the writer's one connection.
+	stmt, err := in.stmt(ctx, in.insertQuery(len(rows)))
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+
+	tracked, err := in.tracked(ctx, tx, rows)
+	if err != nil {
+		return nil, fmt.Errorf("check tracked items: %w", err)
+	}
+	now := db.Now().UTC()
+	args := make([]any, 0, len(rows)*deliveryColumns)
+	skip := make(map[string]bool)
+	for _, r := range rows {
+		d := r.d
+		outcome, processed, reason := bot.OutcomeQueued, sql.NullTime{}, ""
+		if r.item != "" && !tracked[r.item] {
+			outcome, processed, reason = bot.OutcomeDone, sql.NullTime{Time: now, Valid: true}, SkipUntracked
+			skip[d.ID] = true
+		}
+		args = append(args, d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), d.Payload,
+			outcome, processed, reason)
+	}
+	res, err := tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert deliveries: %w", err)
+	}
+	inserted := make(map[string]bool, len(rows))
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			res.Close()
+			return nil, fmt.Errorf("insert deliveries: %w", err)
+		}
+		inserted[id] = true
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("insert deliveries: %w", err)
+	}
+
+	var jobs []river.InsertManyParams
+	for k, r := range rows {
+		if !inserted[r.d.ID] {
+			dup[rowIdx[k]] = true
+			continue
+		}
+		if skip[r.d.ID] {
+			continue
+		}
+		jobs = append(jobs, river.InsertManyParams{
+			Args:       bot.ProcessDelivery{DeliveryID: r.d.ID},
+			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}},
+		})
+	}
+	if len(jobs) > 0 {
+		if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
+			return nil, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return dup, nil
+}
+
+// deliveryColumns is the number of values per row insertQuery takes.
+const deliveryColumns = 10
+
+// insertQuery is the statement that stores n deliveries and returns the
+// ids of those that were new.
+func (in *ingester) insertQuery(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO deliveries (id, event, action, repo, installation_id, received_at, payload,
+		outcome, processed_at, skip_reason) VALUES `)
+	p := 0
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < deliveryColumns; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			p++
+			if in.db.dialect == Postgres {
+				b.WriteString("$" + strconv.Itoa(p))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
+	return b.String()
+}
+
+// stmt returns q prepared on the writer, preparing it the first time:
+// batches of the same size reuse one statement.
+func (in *ingester) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := in.stmts.Load(q); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := in.db.writer.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare delivery insert: %w", err)
+	}
+	if prev, loaded := in.stmts.LoadOrStore(q, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return s, nil
+}
+
+// tracked returns which of the items the batch names some goal tracks: an
+// item row or a link to it exists.
+func (in *ingester) tracked(ctx context.Context, tx *sql.Tx, rows []*ingestReq) (map[string]bool, error) {
+	var items []any
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.item != "" && !seen[r.item] {
+			seen[r.item] = true
+			items = append(items, r.item)
+		}
+	}
+	out := map[string]bool{}
+	if len(items) == 0 {
+		return out, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(items)), ",")
+	q := in.db.rebind(`SELECT ref FROM items WHERE ref IN (` + marks + `) UNION SELECT item FROM links WHERE item IN (` + marks + `)`)
+	rs, err := tx.QueryContext(ctx, q, append(items, items...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var ref string
+		if err := rs.Scan(&ref); err != nil {
+			return nil, err
+		}
+		out[ref] = true
+	}
+	return out, rs.Err()
+}
