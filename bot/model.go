@@ -79,7 +79,11 @@ type SubgoalStatus struct {
 	Detail    string
 	DocStatus string // what the document itself says, "" when nothing
 	Disagree  bool   // the document and the items disagree
-	Since     time.Time
+	// Provisional: computed while an item the subgoal rests on was not
+	// read yet. A change from a provisional status is the subgoal's
+	// baseline, not a transition.
+	Provisional bool
+	Since       time.Time
 }
 
 // Transition is one change of a subgoal's status.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/command"
-	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
@@ -22,7 +22,7 @@ import (
 // trigger is a comment (or issue body, or review body) that may hold
 // commands, normalised from the three webhook shapes.
 type trigger struct {
-	item        gh.Issue
+	item        bot.Issue
 	commentID   int64 // 0 for an issue body or a review
 	reviewID    int64
 	body, prev  string // prev: the body before an edit, "" otherwise
@@ -95,10 +95,22 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	revision := hex.EncodeToString(sum[:8])
 	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
 	if err != nil {
-		return err
+		return fmt.Errorf("claim the reply to %s: %w", tr.item.Repo, err)
 	}
 	if !claimed && replyID != 0 {
 		return nil
+	}
+	marker := render.ReplyMarker(key, revision)
+	if !claimed {
+		// Claimed before without a reply recorded: an earlier attempt may
+		// have posted it and lost the answer. Adopt what it posted.
+		found, err := t.gh.FindComment(ctx, tr.item.Repo, marker, 0)
+		if err != nil {
+			return fmt.Errorf("look for the reply on %s: %w", tr.item.Repo, err)
+		}
+		if found != 0 {
+			return t.store.SetReplyID(ctx, key, revision, found)
+		}
 	}
 	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
 	var replies []string
@@ -118,31 +130,30 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 		}
 	}
 	r := tr.item.Repo
-	client, err := t.gh.Repo(ctx, r.Owner, r.Repo)
-	if err != nil {
-		return err
-	}
 	if okCount > 0 && tr.commentID != 0 {
-		if _, _, err := client.Reactions.CreateIssueCommentReaction(ctx, r.Owner, r.Repo, tr.commentID, "+1"); err != nil {
-			return fmt.Errorf("react to comment %d: %w", tr.commentID, gh.Classify(err))
+		if err := t.gh.React(ctx, r, tr.commentID, "+1"); err != nil {
+			return err
 		}
 	} else if okCount > 0 && tr.reviewID == 0 {
-		if _, _, err := client.Reactions.CreateIssueReaction(ctx, r.Owner, r.Repo, r.Number, "+1"); err != nil {
-			return fmt.Errorf("react to %s: %w", r, gh.Classify(err))
+		if err := t.gh.React(ctx, r, 0, "+1"); err != nil {
+			return err
 		}
 	}
 	done := int64(-1) // answered with a reaction only
 	if len(replies) > 0 {
 		// The commenter is the one person a reply may mention.
-		body := fmt.Sprintf("@%s\n\n%s\n\n%s", tr.author, strings.Join(replies, "\n\n---\n\n"),
+		body := fmt.Sprintf("%s\n@%s\n\n%s\n\n%s", marker, tr.author, strings.Join(replies, "\n\n---\n\n"),
 			"<sub>goalbot answers `/goal` commands; `/goal help` lists them.</sub>")
-		cm, _, err := client.Issues.CreateComment(ctx, r.Owner, r.Repo, r.Number, &github.IssueComment{Body: github.String(body)})
+		id, err := t.gh.CreateComment(ctx, r, body)
 		if err != nil {
-			return fmt.Errorf("reply on %s: %w", r, gh.Classify(err))
+			return fmt.Errorf("reply on %s: %w", r, err)
 		}
-		done = cm.GetID()
+		done = id
 	}
-	return t.store.SetReplyID(ctx, key, revision, done)
+	if err := t.store.SetReplyID(ctx, key, revision, done); err != nil {
+		return fmt.Errorf("record the reply on %s: %w", r, err)
+	}
+	return nil
 }
 
 // Replier is the store's record of answered commands.
@@ -234,16 +245,17 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 		return err
 	}
 	item := tr.item.Repo
-	if _, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()}); err != nil {
-		return err
+	added, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()})
+	if err != nil {
+		return fmt.Errorf("link %s to goal %s: %w", item, g.ID, err)
 	}
 	// Record what the payload shows now; a full read (comments, FCP
-	// history) follows as a job.
+	// history) follows as a job. A new link is shown even when no status
+	// moves.
 	sn := tr.item
-	if err := t.updateItem(ctx, item, cause{Item: item}, func(s *itemState) error {
-		s.merge(sn)
-		s.fcp = s.fcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
-		s.mcp = s.mcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
+	if err := t.updateItem(ctx, item, cause{Item: item, Shown: added}, func(s *core.ItemState) error {
+		s.Merge(sn)
+		s.ApplyLabels(sn)
 		return nil
 	}); err != nil {
 		return err
@@ -282,7 +294,7 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 	for _, l := range links {
 		if (goalID == "" || l.Goal == goalID) && !done[l.Goal] {
 			done[l.Goal] = true
-			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.Repo}); err != nil {
+			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.Repo, Shown: true}); err != nil {
 				return err
 			}
 		}
@@ -336,13 +348,13 @@ func (t *Tracker) statusReply(ctx context.Context, r ref.Ref) (string, error) {
 	}
 	var b strings.Builder
 	if it, err := t.store.Item(ctx, r); err == nil {
-		s, _ := decodeItem(it)
+		s, _ := core.DecodeItem(it)
 		fmt.Fprintf(&b, "%s (%s, %s)", r, it.Kind, it.State)
-		if s.fcp.Phase != "" && s.fcp.Phase != "none" {
-			fmt.Fprintf(&b, "; FCP %s: %s", s.fcp.Phase, render.Escape(s.fcp.Detail()))
+		if s.FCPState.Phase != "" && s.FCPState.Phase != "none" {
+			fmt.Fprintf(&b, "; FCP %s: %s", s.FCPState.Phase, render.Escape(s.FCPState.Detail()))
 		}
-		if s.mcp.Phase != "" && s.mcp.Phase != "none" {
-			fmt.Fprintf(&b, "; MCP %s: %s", s.mcp.Phase, render.Escape(s.mcp.Detail()))
+		if s.MCPState.Phase != "" && s.MCPState.Phase != "none" {
+			fmt.Fprintf(&b, "; MCP %s: %s", s.MCPState.Phase, render.Escape(s.MCPState.Detail()))
 		}
 		b.WriteString("\n\n")
 	}

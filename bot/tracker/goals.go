@@ -123,19 +123,13 @@ func readDir(dir string) ([]sourceFile, error) {
 // readRepo reads the markdown files of a repository source through the
 // contents API (one level: goal folders are flat).
 func (t *Tracker) readRepo(ctx context.Context, src config.GoalSource, only map[string]bool) ([]sourceFile, error) {
-	owner, repo, _ := strings.Cut(src.Repo, "/")
-	c, err := t.gh.Repo(ctx, owner, repo)
+	paths, err := t.gh.ListFiles(ctx, src.Repo, src.Ref, src.Path)
 	if err != nil {
-		return nil, err
-	}
-	_, dir, _, err := c.Repositories.GetContents(ctx, owner, repo, src.Path, &github.RepositoryContentGetOptions{Ref: src.Ref})
-	if err != nil {
-		return nil, fmt.Errorf("list %s/%s: %w", src.Repo, src.Path, err)
+		return nil, fmt.Errorf("list goal documents: %w", err)
 	}
 	var out []sourceFile
-	for _, e := range dir {
-		p := e.GetPath()
-		if e.GetType() != "file" || !strings.HasSuffix(p, ".md") || (only != nil && !only[p]) {
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".md") || (only != nil && !only[p]) {
 			continue
 		}
 		b, sha, err := t.readFile(ctx, src, p)
@@ -149,23 +143,11 @@ func (t *Tracker) readRepo(ctx context.Context, src config.GoalSource, only map[
 
 // readFile reads one file of a repository source.
 func (t *Tracker) readFile(ctx context.Context, src config.GoalSource, p string) ([]byte, string, error) {
-	owner, repo, _ := strings.Cut(src.Repo, "/")
-	c, err := t.gh.Repo(ctx, owner, repo)
+	b, sha, err := t.gh.ReadFile(ctx, src.Repo, src.Ref, p)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("read goal source file: %w", err)
 	}
-	fc, _, _, err := c.Repositories.GetContents(ctx, owner, repo, p, &github.RepositoryContentGetOptions{Ref: src.Ref})
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s/%s: %w", src.Repo, p, err)
-	}
-	if fc == nil {
-		return nil, "", fmt.Errorf("read %s/%s: not a file", src.Repo, p)
-	}
-	s, err := fc.GetContent()
-	if err != nil {
-		return nil, "", fmt.Errorf("decode %s/%s: %w", src.Repo, p, err)
-	}
-	return []byte(s), fc.GetSHA(), nil
+	return b, sha, nil
 }
 
 // saveDoc stores one parsed goal with its document and config links, then

@@ -2,106 +2,27 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/fcp"
 	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/ref"
-	"github.com/goalbot/goalbot/bot/status"
 	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 )
 
-// kindOf classifies an item from where it lives and its labels.
-func kindOf(r ref.Ref, isPull bool, labels []string) string {
-	has := func(l string) bool {
-		for _, x := range labels {
-			if strings.EqualFold(x, l) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case r.FullName() == "rust-lang/rfcs" && isPull:
-		return bot.KindRFC
-	case !isPull && (has("major-change") || has("major-change-accepted") || r.FullName() == "rust-lang/compiler-team"):
-		return bot.KindMCP
-	case !isPull && (has("api-change-proposal") || has("ACP-accepted") || r.FullName() == "rust-lang/libs-team"):
-		return bot.KindACP
-	case isPull:
-		return bot.KindPR
-	default:
-		return bot.KindIssue
-	}
-}
-
-// itemState is an item with its FCP and MCP state decoded.
-type itemState struct {
-	bot.Item
-	fcp fcp.State
-	mcp fcp.MCP
-}
-
-func decodeItem(it bot.Item) (itemState, error) {
-	s := itemState{Item: it, fcp: fcp.State{Phase: fcp.PhaseNone}, mcp: fcp.MCP{Phase: fcp.MCPNone}}
-	if len(it.FCP) > 0 {
-		if err := json.Unmarshal(it.FCP, &s.fcp); err != nil {
-			return s, fmt.Errorf("item %s: stored FCP state: %w", it.Ref, err)
-		}
-	}
-	if len(it.MCP) > 0 {
-		if err := json.Unmarshal(it.MCP, &s.mcp); err != nil {
-			return s, fmt.Errorf("item %s: stored MCP state: %w", it.Ref, err)
-		}
-	}
-	return s, nil
-}
-
-func (s *itemState) encode() (bot.Item, error) {
-	it := s.Item
-	var err error
-	if it.FCP, err = json.Marshal(s.fcp); err != nil {
-		return it, err
-	}
-	if it.MCP, err = json.Marshal(s.mcp); err != nil {
-		return it, err
-	}
-	return it, nil
-}
-
-// apply feeds one event to both state machines.
-func (s *itemState) apply(e fcp.Event) {
-	s.fcp = s.fcp.Apply(e)
-	s.mcp = s.mcp.Apply(e)
-}
-
-// factsOf turns an item into what the status rules look at.
-func factsOf(it bot.Item) status.Facts {
-	s, err := decodeItem(it)
-	f := status.Facts{Kind: it.Kind, State: it.State, Labels: it.Labels}
-	if err != nil {
-		return f
-	}
-	f.FCP = status.FCPFacts{Phase: string(s.fcp.Phase), Disposition: string(s.fcp.Disposition),
-		Reviewed: s.fcp.Ticked(), Reviewers: len(s.fcp.Reviewers), Concerns: len(s.fcp.Unresolved()), End: s.fcp.End}
-	f.MCP = status.MCPFacts{Phase: string(s.mcp.Phase), End: s.mcp.End, Concerns: len(s.mcp.Unresolved())}
-	return f
-}
-
 // issueSnapshot is an issue's state as a webhook payload shows it.
-func issueSnapshot(is *github.Issue, repo *github.Repository) gh.Issue {
+func issueSnapshot(is *github.Issue, repo *github.Repository) bot.Issue {
 	return gh.IssueFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), is.GetNumber()), is)
 }
 
 // pullSnapshot is a pull request's state as a webhook payload shows it.
-func pullSnapshot(pr *github.PullRequest, repo *github.Repository) gh.Issue {
+func pullSnapshot(pr *github.PullRequest, repo *github.Repository) bot.Issue {
 	return gh.PullFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), pr.GetNumber()), pr)
 }
 
@@ -110,7 +31,7 @@ func pullSnapshot(pr *github.PullRequest, repo *github.Repository) gh.Issue {
 // follow (not stored, not linked) are left alone. The links are read
 // before the lock: no store call may run inside it (SQLite has one
 // connection).
-func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *itemState) error) error {
+func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *core.ItemState) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
 		return err
@@ -119,18 +40,26 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 		if !exists && len(links) == 0 {
 			return false, nil
 		}
-		s, err := decodeItem(*it)
+		s, err := core.DecodeItem(*it)
 		if err != nil {
 			return false, err
 		}
 		if err := change(&s); err != nil {
 			return false, err
 		}
-		*it, err = s.encode()
+		// What the living comment shows of the item: a renamed item is
+		// rendered again though no status moves.
+		if s.Title != it.Title || s.IsPull != it.IsPull {
+			c.Shown = true
+		}
+		*it, err = s.Encode()
 		return err == nil, err
 	})
-	if err != nil || !saved {
-		return err
+	if err != nil {
+		return fmt.Errorf("update item %s: %w", r, err)
+	}
+	if !saved {
+		return nil
 	}
 	return t.recomputeLinked(ctx, links, c)
 }
@@ -150,27 +79,13 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 	return nil
 }
 
-// merge applies a snapshot's base fields when it is not older than what the
-// item shows, so that late deliveries never roll state back.
-func (s *itemState) merge(sn gh.Issue) bool {
-	if !s.UpdatedAt.IsZero() && sn.UpdatedAt.Before(s.UpdatedAt) {
-		return false
-	}
-	s.Title, s.IsPull, s.Author, s.Labels, s.UpdatedAt = sn.Title, sn.IsPull, sn.Author, sn.Labels, sn.UpdatedAt
-	if s.State != bot.StateMerged || sn.State == bot.StateMerged {
-		s.State = sn.State
-	}
-	s.Kind = kindOf(s.Ref, s.IsPull, s.Labels)
-	return true
-}
-
 // handleIssue keeps items current from issues and pull_request deliveries.
 func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	ev, err := github.ParseWebHook(d.Event, d.Payload)
 	if err != nil {
 		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
 	}
-	var sn gh.Issue
+	var sn bot.Issue
 	var label *github.Label
 	var action string
 	switch e := ev.(type) {
@@ -187,17 +102,16 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	default:
 		return nil
 	}
-	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *itemState) error {
-		newer := s.merge(sn)
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *core.ItemState) error {
+		newer := s.Merge(sn)
 		switch {
 		case (action == "labeled" || action == "unlabeled") && label != nil:
-			s.apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
+			s.Apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
 		case newer:
-			s.fcp = s.fcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
-			s.mcp = s.mcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
+			s.ApplyLabels(sn)
 		}
 		if action == "closed" || action == "reopened" {
-			s.apply(fcp.NewClosedEvent(action == "closed", sn.UpdatedAt))
+			s.Apply(fcp.NewClosedEvent(action == "closed", sn.UpdatedAt))
 		}
 		return nil
 	})
@@ -225,10 +139,10 @@ func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
 	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
 		URL: c.GetHTMLURL(), CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC(),
 		Edited: e.GetAction() == "edited"})
-	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *itemState) error {
-		s.merge(sn)
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *core.ItemState) error {
+		s.Merge(sn)
 		if isBot {
-			s.apply(pe)
+			s.Apply(pe)
 		}
 		return nil
 	})
@@ -267,12 +181,12 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	}
 	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
 	if err != nil {
-		if errors.Is(gh.Classify(err), gh.ErrNotFound) {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
 			log.Warn().Msg("item is gone (404/410); no longer read")
-			return t.updateItem(ctx, r, cause{Item: r}, func(s *itemState) error {
+			return t.updateItem(ctx, r, cause{Item: r}, func(s *core.ItemState) error {
 				s.Gone, s.FetchedAt = true, t.now()
 				if s.Kind == "" {
-					s.Kind = kindOf(r, false, nil)
+					s.Kind = core.KindOf(r, false, nil)
 				}
 				return nil
 			})
@@ -287,24 +201,23 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		return err
 	}
 	p := t.parser()
-	return t.updateItem(ctx, r, cause{Item: r}, func(s *itemState) error {
+	return t.updateItem(ctx, r, cause{Item: r}, func(s *core.ItemState) error {
 		// Rebuild from history: comments in order, then the labels as they
 		// are now (newest), then the open/closed state.
-		*s, _ = decodeItem(bot.Item{Ref: r})
-		s.merge(iss)
+		*s, _ = core.DecodeItem(bot.Item{Ref: r})
+		s.Merge(iss)
 		s.ETag, s.FetchedAt = iss.ETag, t.now()
 		for _, c := range comments {
 			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
 				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
-				s.apply(e)
+				s.Apply(e)
 			}
 		}
-		s.fcp = s.fcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
-		s.mcp = s.mcp.ApplyLabels(iss.Labels, iss.UpdatedAt)
+		s.ApplyLabels(iss)
 		if iss.State != bot.StateOpen {
-			s.apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
+			s.Apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
 		}
-		log.Info().Str("state", s.State).Str("fcp", string(s.fcp.Phase)).Str("mcp", string(s.mcp.Phase)).Msg("item read from GitHub")
+		log.Info().Str("state", s.State).Str("fcp", string(s.FCPState.Phase)).Str("mcp", string(s.MCPState.Phase)).Msg("item read from GitHub")
 		return nil
 	})
 }

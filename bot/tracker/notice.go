@@ -6,12 +6,10 @@ import (
 	"fmt"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/status"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
 
@@ -86,14 +84,20 @@ func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
 			v.Item.Title, v.Item.IsPull = it.Title, it.IsPull
 		}
 	}
+	v.Key = n.Subgoal + "/" + n.To + "/" + n.At
 	issue := g.TrackingIssue
-	c, err := t.gh.Repo(ctx, issue.Owner, issue.Repo)
+	// Look before posting: an earlier attempt may have posted the notice
+	// and lost the answer.
+	marker := render.NoticeMarker(g.ID, v.Key)
+	found, err := t.gh.FindComment(ctx, issue, marker, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("look for the notice on %s: %w", issue, err)
 	}
-	_, _, err = c.Issues.CreateComment(ctx, issue.Owner, issue.Repo, issue.Number, &github.IssueComment{Body: github.String(render.Notice(v))})
-	if err != nil {
-		return fmt.Errorf("post notice on %s: %w", issue, gh.Classify(err))
+	if found != 0 {
+		return nil
+	}
+	if _, err := t.gh.CreateComment(ctx, issue, render.Notice(v)); err != nil {
+		return fmt.Errorf("post notice on %s: %w", issue, err)
 	}
 	t.logger(ctx).Info().Str("goal", g.ID).Str("subgoal", n.Subgoal).Str("to", n.To).Msg("transition notice posted")
 	return nil

@@ -8,17 +8,9 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/ref"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
-
-// Syncer is the GitHub access reconciliation needs beyond GitHub.
-type Syncer interface {
-	ListUpdatedSince(ctx context.Context, owner, repo string, since time.Time, etag string) ([]gh.Issue, string, bool, error)
-	App() *github.Client
-}
 
 // SyncStore is the persistence reconciliation needs beyond Store.
 type SyncStore interface {
@@ -49,11 +41,7 @@ type Progress func(done, total int, item string)
 // gets its first watermark.
 func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (SyncReport, error) {
 	var rep SyncReport
-	sy, ok1 := t.gh.(Syncer)
-	st, ok2 := t.store.(SyncStore)
-	if !ok1 || !ok2 {
-		return rep, errors.New("sync: the GitHub client or store cannot reconcile")
-	}
+	sy, st := t.gh, t.store
 	items, err := t.trackedRefs(ctx, goal)
 	if err != nil {
 		return rep, err
@@ -205,51 +193,32 @@ const maxRedeliveries = 50
 // retry on its own). It returns how many it asked for. Token installs have
 // no App to ask and are skipped.
 func (t *Tracker) RecoverDeliveries(ctx context.Context) (int, error) {
-	sy, ok1 := t.gh.(Syncer)
-	st, ok2 := t.store.(SyncStore)
-	if !ok1 || !ok2 || sy.App() == nil {
-		return 0, nil
-	}
-	app := sy.App()
 	cutoff := t.now().Add(-72 * time.Hour) // github.com keeps three days
-	opt := &github.ListCursorOptions{PerPage: 100}
+	list, ok, err := t.gh.HookDeliveries(ctx, cutoff)
+	if !ok || err != nil {
+		return 0, err // token installs have no App to ask
+	}
 	asked := 0
-	for pages := 0; pages < 10; pages++ {
-		list, resp, err := app.Apps.ListHookDeliveries(ctx, opt)
+	for _, d := range list {
+		if d.Status == "OK" || d.Redelivery {
+			continue
+		}
+		stored, err := t.store.HasDelivery(ctx, d.GUID)
 		if err != nil {
-			return asked, fmt.Errorf("list webhook deliveries: %w", gh.Classify(err))
+			return asked, fmt.Errorf("look up delivery %s: %w", d.GUID, err)
 		}
-		old := false
-		for _, d := range list {
-			if d.GetDeliveredAt().Time.Before(cutoff) {
-				old = true
-				continue
-			}
-			if d.GetStatus() == "OK" || d.GetRedelivery() {
-				continue
-			}
-			if stored, err := st.HasDelivery(ctx, d.GetGUID()); err != nil || stored {
-				if err != nil {
-					return asked, err
-				}
-				continue
-			}
-			if asked >= maxRedeliveries {
-				t.logger(ctx).Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
-				return asked, nil
-			}
-			_, _, err := app.Apps.RedeliverHookDelivery(ctx, d.GetID())
-			var accepted *github.AcceptedError
-			if err != nil && !errors.As(err, &accepted) {
-				return asked, fmt.Errorf("redeliver %s: %w", d.GetGUID(), gh.Classify(err))
-			}
-			asked++
-			t.logger(ctx).Info().Str("delivery", d.GetGUID()).Str("event", d.GetEvent()).Str("status", d.GetStatus()).Msg("asked GitHub to redeliver a failed webhook")
+		if stored {
+			continue
 		}
-		if old || resp.Cursor == "" {
-			break
+		if asked >= maxRedeliveries {
+			t.logger(ctx).Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
+			return asked, nil
 		}
-		opt.Cursor = resp.Cursor
+		if err := t.gh.Redeliver(ctx, d.ID); err != nil {
+			return asked, fmt.Errorf("redeliver %s: %w", d.GUID, err)
+		}
+		asked++
+		t.logger(ctx).Info().Str("delivery", d.GUID).Str("event", d.Event).Str("status", d.Status).Msg("asked GitHub to redeliver a failed webhook")
 	}
 	return asked, nil
 }

@@ -10,11 +10,9 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/config"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
@@ -41,14 +39,8 @@ type Store interface {
 	SaveStatusComment(ctx context.Context, sc bot.StatusComment, owner string) error
 	ReleaseStatusComment(ctx context.Context, goal, owner string) error
 	Replier
-}
-
-// GitHub is the GitHub access the tracker needs.
-type GitHub interface {
-	Repo(ctx context.Context, owner, repo string) (*github.Client, error)
-	BotLogin(ctx context.Context) (string, error)
-	GetIssue(ctx context.Context, r ref.Ref, etag string) (gh.Issue, bool, error)
-	ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]gh.Comment, error)
+	DigestStore
+	SyncStore
 }
 
 // Queue enqueues follow-up jobs (item refreshes, comment renders).
@@ -59,7 +51,7 @@ type Queue interface {
 // Config holds the tracker's collaborators and settings.
 type Config struct {
 	Store    Store
-	GitHub   GitHub
+	GitHub   bot.GitHub // every GitHub read and write (bot/gh's Gateway)
 	Log      zerolog.Logger
 	Settings *config.Config
 	Now      func() time.Time // default time.Now
@@ -71,7 +63,7 @@ type Config struct {
 // Tracker is the status engine.
 type Tracker struct {
 	store  Store
-	gh     GitHub
+	gh     bot.GitHub
 	log    zerolog.Logger
 	cfg    *config.Config
 	queue  Queue
