@@ -35,38 +35,9 @@ type trigger struct {
 // handleCommands runs /goal commands from issue comments, issue bodies and
 // pull request review bodies, and answers every one of them.
 func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook(d.Event, d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
-	}
-	var tr trigger
-	switch e := ev.(type) {
-	case *github.IssueCommentEvent:
-		if a := e.GetAction(); (a != "created" && a != "edited") || e.Comment == nil || e.Issue == nil || e.Repo == nil {
-			return nil
-		}
-		c := e.Comment
-		tr = trigger{item: issueSnapshot(e.Issue, e.Repo), commentID: c.GetID(), body: c.GetBody(),
-			author: c.GetUser().GetLogin(), authorType: c.GetUser().GetType(), association: c.GetAuthorAssociation(), url: c.GetHTMLURL()}
-		if e.GetAction() == "edited" && e.Changes != nil && e.Changes.Body != nil {
-			tr.prev = e.Changes.Body.GetFrom()
-		}
-	case *github.IssuesEvent:
-		if e.GetAction() != "opened" || e.Issue == nil || e.Repo == nil {
-			return nil
-		}
-		is := e.Issue
-		tr = trigger{item: issueSnapshot(is, e.Repo), body: is.GetBody(), author: is.GetUser().GetLogin(),
-			authorType: is.GetUser().GetType(), association: is.GetAuthorAssociation(), url: is.GetHTMLURL()}
-	case *github.PullRequestReviewEvent:
-		if e.GetAction() != "submitted" || e.Review == nil || e.PullRequest == nil || e.Repo == nil {
-			return nil
-		}
-		rv := e.Review
-		tr = trigger{item: pullSnapshot(e.PullRequest, e.Repo), reviewID: rv.GetID(), body: rv.GetBody(),
-			author: rv.GetUser().GetLogin(), authorType: rv.GetUser().GetType(), association: rv.GetAuthorAssociation(), url: rv.GetHTMLURL()}
-	default:
-		return nil
+	tr, ok, err := triggerOf(d)
+	if err != nil || !ok {
+		return err
 	}
 	login, err := t.gh.BotLogin(ctx)
 	if err != nil {
@@ -84,15 +55,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	}
 	// One answer per (comment, revision): a redelivered or repeated event
 	// finds its claim and does not answer again.
-	key := tr.commentID
-	if key == 0 {
-		key = -tr.reviewID
-	}
-	if key == 0 {
-		key = -int64(tr.item.Repo.Number) << 20 // issue bodies: one per issue
-	}
-	sum := sha256.Sum256([]byte(tr.item.Repo.String() + "\x00" + tr.body))
-	revision := hex.EncodeToString(sum[:8])
+	key, revision := tr.replyKey()
 	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
 	if err != nil {
 		return fmt.Errorf("claim the reply to %s: %w", tr.item.Repo, err)
@@ -112,23 +75,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 			return t.store.SetReplyID(ctx, key, revision, found)
 		}
 	}
-	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
-	var replies []string
-	okCount := 0
-	for _, c := range cmds {
-		out, err := t.runCommand(ctx, tr, c)
-		switch {
-		case err != nil:
-			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
-			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), render.Quiet(refusal(err))))
-		case out != "":
-			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), out))
-			okCount++
-		default:
-			log.Info().Str("command", c.Raw).Msg("command done")
-			okCount++
-		}
-	}
+	replies, okCount := t.runCommands(ctx, tr, cmds)
 	r := tr.item.Repo
 	if okCount > 0 && tr.commentID != 0 {
 		if err := t.gh.React(ctx, r, tr.commentID, "+1"); err != nil {
@@ -141,10 +88,7 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	}
 	done := int64(-1) // answered with a reaction only
 	if len(replies) > 0 {
-		// The commenter is the one person a reply may mention.
-		body := fmt.Sprintf("%s\n@%s\n\n%s\n\n%s", marker, tr.author, strings.Join(replies, "\n\n---\n\n"),
-			"<sub>goalbot answers `/goal` commands; `/goal help` lists them.</sub>")
-		id, err := t.gh.CreateComment(ctx, r, body)
+		id, err := t.gh.CreateComment(ctx, r, render.Reply(marker, tr.author, replies))
 		if err != nil {
 			return fmt.Errorf("reply on %s: %w", r, err)
 		}
@@ -156,10 +100,100 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	return nil
 }
 
+// runCommands runs a trigger's commands in order and returns the answers
+// to post (refusals, and answers with text) and how many succeeded.
+func (t *Tracker) runCommands(ctx context.Context, tr trigger, cmds []command.Command) ([]render.ReplyPart, int) {
+	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
+	var replies []render.ReplyPart
+	okCount := 0
+	for _, c := range cmds {
+		out, err := t.runCommand(ctx, tr, c)
+		switch {
+		case err != nil && bot.ErrorCode(err) == bot.EINTERNAL && !isUserError(err):
+			// A fault (store, GitHub): the user reads "Internal error.", the
+			// operator the cause.
+			log.Error().Err(err).Str("command", c.Raw).Msg("command failed")
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: refusal(err), Refusal: true})
+		case err != nil:
+			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: refusal(err), Refusal: true})
+		case out != "":
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: out})
+			okCount++
+		default:
+			log.Info().Str("command", c.Raw).Msg("command done")
+			okCount++
+		}
+	}
+	return replies, okCount
+}
+
+// triggerOf normalises an issue_comment (created or edited), issues
+// (opened) or pull_request_review (submitted) delivery into a trigger;
+// ok is false for other deliveries.
+func triggerOf(d bot.Delivery) (trigger, bool, error) {
+	ev, err := github.ParseWebHook(d.Event, d.Payload)
+	if err != nil {
+		return trigger{}, false, bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
+	}
+	var tr trigger
+	switch e := ev.(type) {
+	case *github.IssueCommentEvent:
+		if a := e.GetAction(); (a != "created" && a != "edited") || e.Comment == nil || e.Issue == nil || e.Repo == nil {
+			return trigger{}, false, nil
+		}
+		c := e.Comment
+		tr = trigger{item: issueSnapshot(e.Issue, e.Repo), commentID: c.GetID(), body: c.GetBody(),
+			author: c.GetUser().GetLogin(), authorType: c.GetUser().GetType(), association: c.GetAuthorAssociation(), url: c.GetHTMLURL()}
+		if e.GetAction() == "edited" && e.Changes != nil && e.Changes.Body != nil {
+			tr.prev = e.Changes.Body.GetFrom()
+		}
+	case *github.IssuesEvent:
+		if e.GetAction() != "opened" || e.Issue == nil || e.Repo == nil {
+			return trigger{}, false, nil
+		}
+		is := e.Issue
+		tr = trigger{item: issueSnapshot(is, e.Repo), body: is.GetBody(), author: is.GetUser().GetLogin(),
+			authorType: is.GetUser().GetType(), association: is.GetAuthorAssociation(), url: is.GetHTMLURL()}
+	case *github.PullRequestReviewEvent:
+		if e.GetAction() != "submitted" || e.Review == nil || e.PullRequest == nil || e.Repo == nil {
+			return trigger{}, false, nil
+		}
+		rv := e.Review
+		tr = trigger{item: pullSnapshot(e.PullRequest, e.Repo), reviewID: rv.GetID(), body: rv.GetBody(),
+			author: rv.GetUser().GetLogin(), authorType: rv.GetUser().GetType(), association: rv.GetAuthorAssociation(), url: rv.GetHTMLURL()}
+	default:
+		return trigger{}, false, nil
+	}
+	return tr, true, nil
+}
+
+// replyKey names the trigger for the reply claim and marker: the comment,
+// the review (negative) or the issue body (negative, shifted), and a hash of
+// the text's revision.
+func (tr trigger) replyKey() (int64, string) {
+	key := tr.commentID
+	if key == 0 {
+		key = -tr.reviewID
+	}
+	if key == 0 {
+		key = -int64(tr.item.Repo.Number) << 20 // issue bodies: one per issue
+	}
+	sum := sha256.Sum256([]byte(tr.item.Repo.String() + "\x00" + tr.body))
+	return key, hex.EncodeToString(sum[:8])
+}
+
 // Replier is the store's record of answered commands.
 type Replier interface {
 	ClaimReply(ctx context.Context, commentID int64, revision string) (bool, int64, error)
 	SetReplyID(ctx context.Context, commentID int64, revision string, replyID int64) error
+}
+
+// isUserError reports whether err is a parse error of the user's command.
+func isUserError(err error) bool {
+	var uv *command.UnknownVerbError
+	var se *command.SyntaxError
+	return errors.As(err, &uv) || errors.As(err, &se)
 }
 
 // refusal words an error for the reply: domain errors as they are, the
@@ -337,49 +371,54 @@ func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 }
 
 // statusReply describes the goals and subgoals an item serves, its FCP or
-// MCP state and each status.
+// MCP state and each status (render.StatusReply). Store faults are
+// returned, never shown as a half-empty table.
 func (t *Tracker) statusReply(ctx context.Context, r ref.Ref) (string, error) {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("links to %s: %w", r, err)
 	}
+	v := render.StatusReplyView{Item: r}
 	if len(links) == 0 {
-		return fmt.Sprintf("%s serves no goal goalbot follows. Link it with `/goal track <tracking-issue> <subgoal>`.", r), nil
+		return render.StatusReply(v), nil
 	}
-	var b strings.Builder
-	if it, err := t.store.Item(ctx, r); err == nil {
-		s, _ := core.DecodeItem(it)
-		fmt.Fprintf(&b, "%s (%s, %s)", r, it.Kind, it.State)
-		if s.FCPState.Phase != "" && s.FCPState.Phase != "none" {
-			fmt.Fprintf(&b, "; FCP %s: %s", s.FCPState.Phase, render.Escape(s.FCPState.Detail()))
-		}
-		if s.MCPState.Phase != "" && s.MCPState.Phase != "none" {
-			fmt.Fprintf(&b, "; MCP %s: %s", s.MCPState.Phase, render.Escape(s.MCPState.Detail()))
-		}
-		b.WriteString("\n\n")
-	}
-	b.WriteString("| goal | subgoal | status | linked by |\n|---|---|---|---|\n")
-	for _, l := range links {
-		g, err := t.store.Goal(ctx, l.Goal)
+	it, err := t.store.Item(ctx, r)
+	switch {
+	case err == nil:
+		s, err := core.DecodeItem(it)
 		if err != nil {
-			continue
+			return "", err
 		}
-		var doc goaldoc.Document
-		json.Unmarshal(g.Doc, &doc)
-		title := l.Subgoal
-		if s, ok := doc.Lookup(l.Subgoal); ok {
-			title = s.Title
-		}
-		st, _ := t.store.Statuses(ctx, l.Goal)
-		cell := st[l.Subgoal].Status
-		if d := st[l.Subgoal].Detail; d != "" {
-			cell += ": " + d
-		}
-		by := l.Origin
-		if l.By != "" {
-			by += " (" + render.Login(l.By) + ")"
-		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", render.Escape(g.Title), g.TrackingIssue, render.Escape(title), render.Escape(cell), by)
+		v.Known, v.Kind, v.State = true, it.Kind, it.State
+		v.FCPPhase, v.FCPDetail = string(s.FCPState.Phase), s.FCPState.Detail()
+		v.MCPPhase, v.MCPDetail = string(s.MCPState.Phase), s.MCPState.Detail()
+	case bot.ErrorCode(err) != bot.ENOTFOUND:
+		return "", fmt.Errorf("item %s: %w", r, err)
 	}
-	return b.String(), nil
+	for _, l := range links {
+		row, err := t.statusReplyRow(ctx, l)
+		if err != nil {
+			return "", err
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return render.StatusReply(v), nil
+}
+
+// statusReplyRow reads one goal and subgoal an item serves.
+func (t *Tracker) statusReplyRow(ctx context.Context, l bot.Link) (render.StatusReplyRow, error) {
+	g, doc, err := t.goalDoc(ctx, l.Goal)
+	if err != nil {
+		return render.StatusReplyRow{}, err
+	}
+	st, err := t.store.Statuses(ctx, l.Goal)
+	if err != nil {
+		return render.StatusReplyRow{}, fmt.Errorf("statuses of %s: %w", l.Goal, err)
+	}
+	title := l.Subgoal
+	if s, ok := doc.Lookup(l.Subgoal); ok {
+		title = s.Title
+	}
+	return render.StatusReplyRow{GoalTitle: g.Title, TrackingIssue: g.TrackingIssue, Subgoal: title,
+		Status: st[l.Subgoal].Status, Detail: st[l.Subgoal].Detail, Origin: l.Origin, By: l.By}, nil
 }
