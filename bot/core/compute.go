@@ -121,8 +121,8 @@ func subgoalResult(s *goaldoc.Subgoal, refs []ref.Ref, items map[ref.Ref]*bot.It
 // diffRow compares one subgoal's fresh result with its previous row and
 // records the row and transition to store, if any.
 func diffRow(in Input, id string, c computed, out *Output) {
-	row := bot.SubgoalStatus{Goal: in.Goal, Subgoal: id, Status: string(c.Status), Detail: c.Detail,
-		DocStatus: string(c.DocStatus), Disagree: c.Disagree, Provisional: c.provisional, Since: in.Now}
+	row := bot.SubgoalStatus{Goal: in.Goal, Subgoal: id, Status: c.Status, Detail: c.Detail,
+		DocStatus: c.DocStatus, Disagree: c.Disagree, Provisional: c.provisional, Since: in.Now}
 	prev, seen := in.Previous[id]
 	switch {
 	case !seen:

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -25,19 +24,8 @@ var (
 // item builds a stored item with an FCP and MCP state.
 func item(t *testing.T, r ref.Ref, isPull bool, state string, f fcp.State, m fcp.MCP, labels ...string) *bot.Item {
 	t.Helper()
-	it := &bot.Item{Ref: r, Kind: KindOf(r, isPull, labels), Title: "title of " + r.String(), State: state, IsPull: isPull, Labels: labels}
-	var err error
-	if f.Phase != "" {
-		if it.FCP, err = json.Marshal(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if m.Phase != "" {
-		if it.MCP, err = json.Marshal(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return it
+	return &bot.Item{Ref: r, Kind: KindOf(r, isPull, labels), Title: "title of " + r.String(), State: state, IsPull: isPull,
+		Labels: labels, FCP: f, MCP: m}
 }
 
 // oneSubgoal is a document with one subgoal "s" linked to refs.
@@ -98,7 +86,7 @@ func TestComputeItemRules(t *testing.T) {
 				t.Fatalf("changed = %+v, want one row", out.Changed)
 			}
 			row := out.Changed[0]
-			if status.Status(row.Status) != tt.status || (tt.detail != "" && row.Detail != tt.detail) {
+			if row.Status != tt.status || (tt.detail != "" && row.Detail != tt.detail) {
 				t.Errorf("row = %s %q, want %s %q", row.Status, row.Detail, tt.status, tt.detail)
 			}
 			if row.Provisional || !row.Since.Equal(now) || row.Goal != "g" || row.Subgoal != "s" {
@@ -121,7 +109,7 @@ func TestComputeSeveralItems(t *testing.T) {
 	out := Compute(Input{Goal: "g", Doc: doc, Links: links, Items: items, Rules: DefaultRules(), Now: now})
 	want := status.Combine("least", []status.Result{
 		{Status: status.Accepted, Detail: "RFC merged"}, {Status: status.Proposed, Detail: "RFC open, no FCP"}})
-	if got := out.Changed[0]; status.Status(got.Status) != want.Status || got.Detail != want.Detail {
+	if got := out.Changed[0]; got.Status != want.Status || got.Detail != want.Detail {
 		t.Errorf("two items: %s %q, want %s %q", got.Status, got.Detail, want.Status, want.Detail)
 	}
 	if want.Status != status.Proposed {
@@ -154,13 +142,13 @@ func TestComputeParentSummary(t *testing.T) {
 	kids := []status.Result{{Status: status.Accepted, Detail: "RFC merged"}, {Status: status.Proposed, Detail: rows["p/b"].Detail},
 		{Status: status.Complete, Detail: rows["p/c"].Detail}}
 	want := status.Summarize(kids)
-	if got := rows["p"]; status.Status(got.Status) != want.Status || got.Detail != want.Detail {
+	if got := rows["p"]; got.Status != want.Status || got.Detail != want.Detail {
 		t.Errorf("parent p = %s %q, want the summary %s %q", got.Status, got.Detail, want.Status, want.Detail)
 	}
-	if rows["p/c"].Status != string(status.Complete) {
+	if rows["p/c"].Status != status.Complete {
 		t.Errorf("checked child without items = %s, want complete", rows["p/c"].Status)
 	}
-	if got := rows["q"]; got.Status != string(status.Closed) {
+	if got := rows["q"]; got.Status != status.Closed {
 		t.Errorf("parent with its own item = %s, want its item's closed", got.Status)
 	}
 }
@@ -173,7 +161,7 @@ func TestComputeDocumentDisagreement(t *testing.T) {
 	it := item(t, mcp, false, "open", fcp.State{}, fcp.MCP{Phase: fcp.MCPProposed}, "major-change")
 	out := Compute(Input{Goal: "g", Doc: doc, Links: links, Items: map[ref.Ref]*bot.Item{mcp: it}, Rules: DefaultRules(), Now: now})
 	row := out.Changed[0]
-	if !row.Disagree || row.DocStatus != string(status.Complete) || row.Status != string(status.Proposed) {
+	if !row.Disagree || row.DocStatus != status.Complete || row.Status != status.Proposed {
 		t.Errorf("row = %+v, want proposed, disagreeing with a complete document", row)
 	}
 }
@@ -187,7 +175,7 @@ func TestComputeFirstLoadBaseline(t *testing.T) {
 	doc.Subgoals[0].Badges = []string{goaldoc.BadgeComplete}
 	in := Input{Goal: "g", Doc: doc, Links: links, Items: map[ref.Ref]*bot.Item{}, Rules: DefaultRules(), Now: earlier}
 	first := Compute(in)
-	if len(first.Changed) != 1 || !first.Changed[0].Provisional || first.Changed[0].Status != string(status.Complete) {
+	if len(first.Changed) != 1 || !first.Changed[0].Provisional || first.Changed[0].Status != status.Complete {
 		t.Fatalf("before the item is read: %+v, want a provisional complete", first.Changed)
 	}
 	in.Previous = map[string]bot.SubgoalStatus{"s": first.Changed[0]}
@@ -197,14 +185,14 @@ func TestComputeFirstLoadBaseline(t *testing.T) {
 	if len(second.Transitions) != 0 {
 		t.Errorf("reading the items of a first load made transitions: %+v", second.Transitions)
 	}
-	if len(second.Changed) != 1 || second.Changed[0].Provisional || second.Changed[0].Status != string(status.Proposed) || !second.Changed[0].Disagree {
+	if len(second.Changed) != 1 || second.Changed[0].Provisional || second.Changed[0].Status != status.Proposed || !second.Changed[0].Disagree {
 		t.Fatalf("after the read: %+v, want a final proposed that disagrees", second.Changed)
 	}
 	in.Previous = map[string]bot.SubgoalStatus{"s": second.Changed[0]}
 	in.Items[mcp] = item(t, mcp, false, "closed", fcp.State{}, fcp.MCP{Phase: fcp.MCPAccepted}, "major-change-accepted")
 	in.Cause = Cause{DeliveryID: "d-1", Item: mcp}
 	third := Compute(in)
-	want := bot.Transition{Goal: "g", Subgoal: "s", Old: string(status.Proposed), New: string(status.Complete), // the document agrees now
+	want := bot.Transition{Goal: "g", Subgoal: "s", Old: status.Proposed, New: status.Complete, // the document agrees now
 		Detail: "MCP accepted", At: now, DeliveryID: "d-1", Item: mcp.String()}
 	if len(third.Transitions) != 1 || third.Transitions[0] != want {
 		t.Errorf("transitions = %+v, want %+v", third.Transitions, want)
@@ -229,7 +217,7 @@ func TestComputeUnchangedAndRemoved(t *testing.T) {
 	if len(out.Changed) != 1 || !out.Changed[0].Since.Equal(earlier) || len(out.Transitions) != 0 {
 		t.Errorf("detail-only change: %+v, want one row keeping since %s", out, earlier)
 	}
-	in.Previous["gone"] = bot.SubgoalStatus{Goal: "g", Subgoal: "gone", Status: string(status.Proposed)}
+	in.Previous["gone"] = bot.SubgoalStatus{Goal: "g", Subgoal: "gone", Status: status.Proposed}
 	if out := Compute(in); len(out.Removed) != 1 || out.Removed[0] != "gone" {
 		t.Errorf("removed = %v, want [gone]", out.Removed)
 	}

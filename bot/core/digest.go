@@ -27,7 +27,7 @@ type DigestInput struct {
 	Mention   bool
 	StaleDays int
 	Goals     []DigestGoal
-	Items     map[ref.Ref]*ItemState // every stored item of the goals
+	Items     map[ref.Ref]*bot.Item // every stored item of the goals
 }
 
 // BuildDigest assembles the digest of a week: transitions by goal, FCPs
@@ -70,7 +70,7 @@ func (t titles) of(id string) string {
 	return id
 }
 
-func itemLink(r ref.Ref, items map[ref.Ref]*ItemState) render.ItemLink {
+func itemLink(r ref.Ref, items map[ref.Ref]*bot.Item) render.ItemLink {
 	l := render.ItemLink{Ref: r}
 	if s := items[r]; s != nil {
 		l.Title, l.IsPull = s.Title, s.IsPull
@@ -80,10 +80,10 @@ func itemLink(r ref.Ref, items map[ref.Ref]*ItemState) render.ItemLink {
 
 // digestGoal counts a goal's statuses, lists its stale subgoals into v and
 // returns its section with the week's changes.
-func digestGoal(v *render.DigestView, g DigestGoal, t titles, items map[ref.Ref]*ItemState) render.DigestGoal {
+func digestGoal(v *render.DigestView, g DigestGoal, t titles, items map[ref.Ref]*bot.Item) render.DigestGoal {
 	dg := render.DigestGoal{ID: g.Goal.ID, Title: g.Goal.Title, TrackingIssue: g.Goal.TrackingIssue, Counts: map[status.Status]int{}}
 	for _, s := range g.Statuses {
-		st := status.Status(s.Status)
+		st := s.Status
 		dg.Counts[st]++
 		if v.StaleDays > 0 && !st.Terminal() && st != status.Complete && st != status.Accepted &&
 			s.Since.Before(v.Now.AddDate(0, 0, -v.StaleDays)) {
@@ -91,7 +91,7 @@ func digestGoal(v *render.DigestView, g DigestGoal, t titles, items map[ref.Ref]
 		}
 	}
 	for _, tr := range g.Transitions {
-		c := render.DigestChange{Subgoal: t.of(tr.Subgoal), From: status.Status(tr.Old), To: status.Status(tr.New), Detail: tr.Detail, At: tr.At}
+		c := render.DigestChange{Subgoal: t.of(tr.Subgoal), From: tr.Old, To: tr.New, Detail: tr.Detail, At: tr.At}
 		if r, err := ref.Parse(tr.Item, ref.Ref{}); err == nil && tr.Item != "" {
 			c.Item = itemLink(r, items)
 		}
@@ -102,11 +102,11 @@ func digestGoal(v *render.DigestView, g DigestGoal, t titles, items map[ref.Ref]
 
 // digestItem adds what one linked item contributes: an FCP or MCP ending
 // soon, reviewers still to tick, unresolved concerns.
-func digestItem(v *render.DigestView, goal, sub string, il render.ItemLink, s *ItemState) {
+func digestItem(v *render.DigestView, goal, sub string, il render.ItemLink, s *bot.Item) {
 	now := v.Now
 	soon := func(end time.Time) bool { return !end.IsZero() && !end.Before(now) && end.Before(now.AddDate(0, 0, 7)) }
 	isMCP := s.Kind == bot.KindMCP
-	f, m := s.FCPState, s.MCPState
+	f, m := s.FCP, s.MCP
 	if !isMCP && f.Phase == "active" && soon(f.End) {
 		v.Ending = append(v.Ending, render.DigestFCP{Goal: goal, Subgoal: sub, Item: il, Kind: "FCP", Disposition: string(f.Disposition), End: f.End})
 	}

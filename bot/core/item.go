@@ -1,8 +1,6 @@
 package core
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
@@ -35,78 +33,59 @@ func KindOf(r ref.Ref, isPull bool, labels []string) string {
 	}
 }
 
-// ItemState is an item with its FCP and MCP state decoded.
-type ItemState struct {
-	bot.Item
-	FCPState fcp.State
-	MCPState fcp.MCP
+// NewItem is an item as goalbot knows it before any read: its reference,
+// no FCP and no MCP.
+func NewItem(r ref.Ref) bot.Item {
+	return bot.Item{Ref: r, FCP: fcp.State{Phase: fcp.PhaseNone}, MCP: fcp.MCP{Phase: fcp.MCPNone}}
 }
 
-// DecodeItem decodes an item's stored FCP and MCP state.
-func DecodeItem(it bot.Item) (ItemState, error) {
-	s := ItemState{Item: it, FCPState: fcp.State{Phase: fcp.PhaseNone}, MCPState: fcp.MCP{Phase: fcp.MCPNone}}
-	if len(it.FCP) > 0 {
-		if err := json.Unmarshal(it.FCP, &s.FCPState); err != nil {
-			return s, fmt.Errorf("item %s: stored FCP state: %w", it.Ref, err)
-		}
-	}
-	if len(it.MCP) > 0 {
-		if err := json.Unmarshal(it.MCP, &s.MCPState); err != nil {
-			return s, fmt.Errorf("item %s: stored MCP state: %w", it.Ref, err)
-		}
-	}
-	return s, nil
+// Apply feeds one event to both state machines of it.
+func Apply(it *bot.Item, e fcp.Event) {
+	it.FCP = it.FCP.Apply(e)
+	it.MCP = it.MCP.Apply(e)
 }
 
-// Encode returns the item with its FCP and MCP state encoded for storing.
-func (s *ItemState) Encode() (bot.Item, error) {
-	it := s.Item
-	var err error
-	if it.FCP, err = json.Marshal(s.FCPState); err != nil {
-		return it, fmt.Errorf("item %s: encode FCP state: %w", it.Ref, err)
-	}
-	if it.MCP, err = json.Marshal(s.MCPState); err != nil {
-		return it, fmt.Errorf("item %s: encode MCP state: %w", it.Ref, err)
-	}
-	return it, nil
-}
-
-// Apply feeds one event to both state machines.
-func (s *ItemState) Apply(e fcp.Event) {
-	s.FCPState = s.FCPState.Apply(e)
-	s.MCPState = s.MCPState.Apply(e)
-}
-
-// ApplyLabels sets both state machines from the item's current labels.
-func (s *ItemState) ApplyLabels(sn bot.Issue) {
-	s.FCPState = s.FCPState.ApplyLabels(sn.Labels, sn.UpdatedAt)
-	s.MCPState = s.MCPState.ApplyLabels(sn.Labels, sn.UpdatedAt)
+// ApplyLabels sets both state machines from the labels a snapshot shows.
+func ApplyLabels(it *bot.Item, sn bot.Issue) {
+	it.FCP = it.FCP.ApplyLabels(sn.Labels, sn.UpdatedAt)
+	it.MCP = it.MCP.ApplyLabels(sn.Labels, sn.UpdatedAt)
 }
 
 // Merge applies a snapshot's base fields when it is not older than what
 // the item shows, so that late deliveries never roll state back; it
 // reports whether it did.
-func (s *ItemState) Merge(sn bot.Issue) bool {
-	if !s.UpdatedAt.IsZero() && sn.UpdatedAt.Before(s.UpdatedAt) {
+func Merge(it *bot.Item, sn bot.Issue) bool {
+	if !it.UpdatedAt.IsZero() && sn.UpdatedAt.Before(it.UpdatedAt) {
 		return false
 	}
-	s.Title, s.IsPull, s.Author, s.Labels, s.UpdatedAt = sn.Title, sn.IsPull, sn.Author, sn.Labels, sn.UpdatedAt
-	if s.State != bot.StateMerged || sn.State == bot.StateMerged {
-		s.State = sn.State
+	it.Title, it.IsPull, it.Author, it.Labels, it.UpdatedAt = sn.Title, sn.IsPull, sn.Author, sn.Labels, sn.UpdatedAt
+	if it.State != bot.StateMerged || sn.State == bot.StateMerged {
+		it.State = sn.State
 	}
-	s.Kind = KindOf(s.Ref, s.IsPull, s.Labels)
+	it.Kind = KindOf(it.Ref, it.IsPull, it.Labels)
 	return true
 }
 
 // FactsOf turns an item into what the status rules look at.
 func FactsOf(it bot.Item) status.Facts {
-	s, err := DecodeItem(it)
 	f := status.Facts{Kind: it.Kind, State: it.State, Labels: it.Labels}
-	if err != nil {
-		return f
-	}
-	f.FCP = status.FCPFacts{Phase: string(s.FCPState.Phase), Disposition: string(s.FCPState.Disposition),
-		Reviewed: s.FCPState.Ticked(), Reviewers: len(s.FCPState.Reviewers), Concerns: len(s.FCPState.Unresolved()), End: s.FCPState.End}
-	f.MCP = status.MCPFacts{Phase: string(s.MCPState.Phase), End: s.MCPState.End, Concerns: len(s.MCPState.Unresolved())}
+	f.FCP = status.FCPFacts{Phase: string(orNone(it.FCP.Phase)), Disposition: string(it.FCP.Disposition),
+		Reviewed: it.FCP.Ticked(), Reviewers: len(it.FCP.Reviewers), Concerns: len(it.FCP.Unresolved()), End: it.FCP.End}
+	f.MCP = status.MCPFacts{Phase: string(orNoneMCP(it.MCP.Phase)), End: it.MCP.End, Concerns: len(it.MCP.Unresolved())}
 	return f
+}
+
+// orNone reads an unset phase as "none", as a state never built is.
+func orNone(p fcp.Phase) fcp.Phase {
+	if p == "" {
+		return fcp.PhaseNone
+	}
+	return p
+}
+
+func orNoneMCP(p fcp.MCPPhase) fcp.MCPPhase {
+	if p == "" {
+		return fcp.MCPNone
+	}
+	return p
 }

@@ -5,7 +5,6 @@ import (
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
-	"github.com/goalbot/goalbot/bot/status"
 )
 
 // View is what the living comment (and a dashboard) shows of a goal: one
@@ -21,12 +20,12 @@ func View(g bot.Goal, doc *goaldoc.Document, links []bot.Link, items map[ref.Ref
 		}
 		st := statuses[s.ID]
 		row := render.Row{Depth: depth[s.ID], SubgoalID: s.ID, Subgoal: s.Title, Line: s.Line,
-			Status: status.Status(st.Status), Detail: st.Detail, DocStatus: status.Status(st.DocStatus),
+			Status: st.Status, Detail: st.Detail, DocStatus: st.DocStatus,
 			Disagree: st.Disagree, Since: st.Since}
 		for _, r := range bySubgoal[s.ID] {
 			il := render.ItemLink{Ref: r}
 			if it := items[r]; it != nil {
-				il.Title, il.IsPull = it.Title, it.IsPull
+				il.Title, il.IsPull, il.Detail = it.Title, it.IsPull, itemDetail(it)
 			}
 			row.Items = append(row.Items, il)
 		}
@@ -34,4 +33,19 @@ func View(g bot.Goal, doc *goaldoc.Document, links []bot.Link, items map[ref.Ref
 		return true
 	})
 	return v
+}
+
+// itemDetail is the dashboard's view of an item's decision in progress.
+func itemDetail(it *bot.Item) *render.ItemDetail {
+	f, m := it.FCP, it.MCP
+	d := &render.ItemDetail{Kind: it.Kind, State: it.State, FCPPhase: string(orNone(f.Phase)), Disposition: string(f.Disposition),
+		FCPEnd: f.End, Pending: f.Pending(), MCPPhase: string(orNoneMCP(m.Phase)), MCPEnd: m.End}
+	for _, r := range f.Reviewers {
+		d.Reviewers = append(d.Reviewers, r.Login)
+	}
+	concerns := append(f.Unresolved(), m.Unresolved()...)
+	for _, c := range concerns {
+		d.Concerns = append(d.Concerns, render.ItemConcern{Name: c.Name, By: c.By, URL: c.URL})
+	}
+	return d
 }

@@ -17,7 +17,10 @@ func TestView(t *testing.T) {
 		{ID: "p", Title: "P", Line: 3, Children: []goaldoc.Subgoal{{ID: "p/a", Title: "A", Line: 4}}},
 	}}
 	links := []bot.Link{{Subgoal: "p/a", Item: rfc}, {Subgoal: "p/a", Item: pr}, {Subgoal: "p/a", Item: rfc}}
-	items := map[ref.Ref]*bot.Item{rfc: item(t, rfc, true, "open", fcp.State{}, fcp.MCP{})} // pr not read yet
+	proposed := fcp.State{Phase: fcp.PhaseProposed, Disposition: fcp.Merge,
+		Reviewers: []fcp.Reviewer{{Login: "a", Ticked: true}, {Login: "b"}},
+		Concerns:  []fcp.Concern{{Name: "naming", By: "b"}, {Name: "old", Resolved: true}}}
+	items := map[ref.Ref]*bot.Item{rfc: item(t, rfc, true, "open", proposed, fcp.MCP{})} // pr not read yet
 	statuses := map[string]bot.SubgoalStatus{"p/a": {Status: "proposed", Detail: "RFC open, no FCP", Since: earlier}}
 	g := bot.Goal{ID: "g", Title: "G", TrackingIssue: ref.New("rust-lang", "goals", 105), Revision: "abc"}
 	v := View(g, doc, links, items, statuses)
@@ -40,10 +43,35 @@ func TestView(t *testing.T) {
 			continue
 		}
 		for j := range w.Items {
-			if g.Items[j] != w.Items[j] {
-				t.Errorf("row %d item %d = %+v, want %+v", i, j, g.Items[j], w.Items[j])
+			gi, wi := g.Items[j], w.Items[j]
+			if gi.Ref != wi.Ref || gi.Title != wi.Title || gi.IsPull != wi.IsPull {
+				t.Errorf("row %d item %d = %+v, want %+v", i, j, gi, wi)
 			}
 		}
+	}
+}
+
+// TestViewItemDetail: the view carries each read item's decision in
+// progress for a dashboard; unread items have none.
+func TestViewItemDetail(t *testing.T) {
+	doc, links := oneSubgoal(rfc, pr)
+	proposed := fcp.State{Phase: fcp.PhaseProposed, Disposition: fcp.Merge,
+		Reviewers: []fcp.Reviewer{{Login: "a", Ticked: true}, {Login: "b"}},
+		Concerns:  []fcp.Concern{{Name: "naming", By: "b"}, {Name: "old", Resolved: true}}}
+	items := map[ref.Ref]*bot.Item{rfc: item(t, rfc, true, "open", proposed, fcp.MCP{})}
+	v := View(bot.Goal{ID: "g"}, doc, links, items, nil)
+	d := v.Rows[0].Items[0].Detail
+	if d == nil || d.Kind != bot.KindRFC || d.FCPPhase != "proposed" || d.Disposition != "merge" || d.MCPPhase != "none" {
+		t.Fatalf("detail = %+v", d)
+	}
+	if len(d.Reviewers) != 2 || len(d.Pending) != 1 || d.Pending[0] != "b" {
+		t.Errorf("reviewers %v, pending %v; want [a b] and [b]", d.Reviewers, d.Pending)
+	}
+	if len(d.Concerns) != 1 || d.Concerns[0].Name != "naming" {
+		t.Errorf("concerns = %+v, want the unresolved one", d.Concerns)
+	}
+	if v.Rows[0].Items[1].Detail != nil {
+		t.Error("an unread item has a detail")
 	}
 }
 
@@ -53,12 +81,8 @@ func TestBuildDigest(t *testing.T) {
 	active := fcp.State{Phase: fcp.PhaseActive, Disposition: fcp.Merge, End: from.AddDate(0, 0, 9),
 		Concerns: []fcp.Concern{{Name: "naming", By: "b", URL: "https://example.invalid/c"}}}
 	it := item(t, rfc, true, "open", active, fcp.MCP{})
-	s, err := DecodeItem(*it)
-	if err != nil {
-		t.Fatal(err)
-	}
 	in := DigestInput{Week: "2024-W34", From: from, Now: from.AddDate(0, 0, 30), StaleDays: 14,
-		Items: map[ref.Ref]*ItemState{rfc: &s},
+		Items: map[ref.Ref]*bot.Item{rfc: it},
 		Goals: []DigestGoal{{Goal: bot.Goal{ID: "g", Title: "G"}, Doc: doc, Links: links,
 			Statuses:    map[string]bot.SubgoalStatus{"s": {Subgoal: "s", Status: "in-fcp", Since: from.AddDate(0, 0, -30)}},
 			Transitions: []bot.Transition{{Subgoal: "s", Old: "fcp-proposed", New: "in-fcp", At: from.Add(time.Hour), Item: rfc.String()}}}},

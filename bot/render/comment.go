@@ -51,6 +51,9 @@ type ItemLink struct {
 	Ref    ref.Ref
 	Title  string
 	IsPull bool
+	// Detail is set by core.View for dashboards (nil when the item was not
+	// read yet); the comment does not print it.
+	Detail *ItemDetail
 }
 
 // StatusComment renders the living status comment of v: the marker line,

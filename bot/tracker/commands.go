@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -248,20 +247,16 @@ func orNone(s string) string {
 }
 
 // goalOf returns the goal whose tracking issue is r.
-func (t *Tracker) goalOf(ctx context.Context, r ref.Ref) (bot.Goal, goaldoc.Document, error) {
+func (t *Tracker) goalOf(ctx context.Context, r ref.Ref) (bot.Goal, *goaldoc.Document, error) {
 	goals, err := t.store.GoalsByTrackingIssue(ctx, r)
 	if err != nil {
-		return bot.Goal{}, goaldoc.Document{}, err
+		return bot.Goal{}, nil, fmt.Errorf("goals tracked on %s: %w", r, err)
 	}
 	if len(goals) == 0 {
-		return bot.Goal{}, goaldoc.Document{}, bot.Errorf(bot.ENOTFOUND,
+		return bot.Goal{}, nil, bot.Errorf(bot.ENOTFOUND,
 			"%s is not the tracking issue of any goal goalbot follows; name the goal's tracking issue, e.g. `/goal track rust-lang/goals#105 \"approve RFC\"`", r)
 	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(goals[0].Doc, &doc); err != nil {
-		return goals[0], doc, err
-	}
-	return goals[0], doc, nil
+	return goals[0], goals[0].Doc, nil
 }
 
 func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error {
@@ -287,9 +282,9 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 	// history) follows as a job. A new link is shown even when no status
 	// moves.
 	sn := tr.item
-	if err := t.updateItem(ctx, item, cause{Item: item, Shown: added}, func(s *core.ItemState) error {
-		s.Merge(sn)
-		s.ApplyLabels(sn)
+	if err := t.updateItem(ctx, item, cause{Item: item, Shown: added}, func(s *bot.Item) error {
+		core.Merge(s, sn)
+		core.ApplyLabels(s, sn)
 		return nil
 	}); err != nil {
 		return err
@@ -385,13 +380,9 @@ func (t *Tracker) statusReply(ctx context.Context, r ref.Ref) (string, error) {
 	it, err := t.store.Item(ctx, r)
 	switch {
 	case err == nil:
-		s, err := core.DecodeItem(it)
-		if err != nil {
-			return "", err
-		}
 		v.Known, v.Kind, v.State = true, it.Kind, it.State
-		v.FCPPhase, v.FCPDetail = string(s.FCPState.Phase), s.FCPState.Detail()
-		v.MCPPhase, v.MCPDetail = string(s.MCPState.Phase), s.MCPState.Detail()
+		v.FCPPhase, v.FCPDetail = string(it.FCP.Phase), it.FCP.Detail()
+		v.MCPPhase, v.MCPDetail = string(it.MCP.Phase), it.MCP.Detail()
 	case bot.ErrorCode(err) != bot.ENOTFOUND:
 		return "", fmt.Errorf("item %s: %w", r, err)
 	}
@@ -420,5 +411,5 @@ func (t *Tracker) statusReplyRow(ctx context.Context, l bot.Link) (render.Status
 		title = s.Title
 	}
 	return render.StatusReplyRow{GoalTitle: g.Title, TrackingIssue: g.TrackingIssue, Subgoal: title,
-		Status: st[l.Subgoal].Status, Detail: st[l.Subgoal].Detail, Origin: l.Origin, By: l.By}, nil
+		Status: string(st[l.Subgoal].Status), Detail: st[l.Subgoal].Detail, Origin: l.Origin, By: l.By}, nil
 }

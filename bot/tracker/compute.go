@@ -2,7 +2,6 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -69,7 +68,7 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 		return fmt.Errorf("recompute goal %s: %w", goalID, err)
 	}
 	for _, tr := range out.Transitions {
-		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", tr.Old).Str("to", tr.New).
+		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", string(tr.Old)).Str("to", string(tr.New)).
 			Str("detail", tr.Detail).Msg("status changed")
 	}
 	if g.TrackingIssue.IsZero() {
@@ -108,11 +107,10 @@ func (t *Tracker) goalDoc(ctx context.Context, goalID string) (bot.Goal, *goaldo
 	if err != nil {
 		return g, nil, fmt.Errorf("load goal %s: %w", goalID, err)
 	}
-	doc := &goaldoc.Document{}
-	if err := json.Unmarshal(g.Doc, doc); err != nil {
-		return g, nil, fmt.Errorf("goal %s: stored document: %w", goalID, err)
+	if g.Doc == nil {
+		return g, nil, fmt.Errorf("goal %s: no stored document", goalID)
 	}
-	return g, doc, nil
+	return g, g.Doc, nil
 }
 
 // enqueueRender asks for a render of the goal's living comment a moment

@@ -2,14 +2,12 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/core"
-	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/riverqueue/river"
@@ -36,7 +34,7 @@ func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestVi
 		return render.DigestView{}, bot.Errorf(bot.EINVALID, "%v", err)
 	}
 	in := core.DigestInput{Week: week, From: from, Now: t.now(), Mention: t.cfg.Digest.Mention,
-		StaleDays: t.cfg.Digest.StaleDays, Items: map[ref.Ref]*core.ItemState{}}
+		StaleDays: t.cfg.Digest.StaleDays, Items: map[ref.Ref]*bot.Item{}}
 	goals, err := t.store.Goals(ctx)
 	if err != nil {
 		return render.DigestView{}, fmt.Errorf("digest %s: list goals: %w", week, err)
@@ -53,19 +51,17 @@ func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestVi
 
 // digestGoal reads what the digest needs of one goal, adding its items to
 // items.
-func (t *Tracker) digestGoal(ctx context.Context, g bot.Goal, from time.Time, items map[ref.Ref]*core.ItemState) (core.DigestGoal, error) {
-	dg := core.DigestGoal{Goal: g, Doc: &goaldoc.Document{}}
-	if err := json.Unmarshal(g.Doc, dg.Doc); err != nil {
-		return dg, fmt.Errorf("goal %s: stored document: %w", g.ID, err)
+func (t *Tracker) digestGoal(ctx context.Context, g bot.Goal, from time.Time, items map[ref.Ref]*bot.Item) (core.DigestGoal, error) {
+	dg := core.DigestGoal{Goal: g, Doc: g.Doc}
+	if dg.Doc == nil {
+		return dg, fmt.Errorf("goal %s: no stored document", g.ID)
 	}
 	list, err := t.store.GoalItems(ctx, g.ID)
 	if err != nil {
 		return dg, fmt.Errorf("items of %s: %w", g.ID, err)
 	}
-	for _, it := range list {
-		if s, err := core.DecodeItem(it); err == nil {
-			items[it.Ref] = &s
-		}
+	for i := range list {
+		items[list[i].Ref] = &list[i]
 	}
 	if dg.Statuses, err = t.store.Statuses(ctx, g.ID); err != nil {
 		return dg, fmt.Errorf("statuses of %s: %w", g.ID, err)

@@ -2,32 +2,20 @@ package tracker
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/goalsource"
 	"github.com/goalbot/goalbot/config"
 	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
-
-// sourceFile is one goal document read from a source.
-type sourceFile struct {
-	name     string // path shown in messages and used for the period
-	src      []byte
-	revision string
-}
 
 // LoadGoals reads every configured goal source, stores the goals and their
 // links, asks for reads of items not seen yet and recomputes statuses. A
@@ -36,44 +24,28 @@ func (t *Tracker) LoadGoals(ctx context.Context) error {
 	var errs []error
 	for i, src := range t.cfg.Goals {
 		if err := t.loadSource(ctx, src, nil, ""); err != nil {
-			errs = append(errs, fmt.Errorf("goal source %d (%s): %w", i+1, describe(src), err))
+			errs = append(errs, fmt.Errorf("goal source %d (%s): %w", i+1, goalsource.Describe(src), err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func describe(s config.GoalSource) string {
-	if s.Dir != "" {
-		return "dir " + s.Dir
-	}
-	return s.Repo + "@" + s.Ref + ":" + s.Path
-}
-
 // loadSource reads one source (all files, or only those in only when it is
 // not nil) and stores the goals found.
 func (t *Tracker) loadSource(ctx context.Context, src config.GoalSource, only map[string]bool, revision string) error {
-	shared, err := t.shared(ctx, src)
-	if err != nil {
-		return err
-	}
-	var files []sourceFile
-	if src.Dir != "" {
-		files, err = readDir(src.Dir)
-	} else {
-		files, err = t.readRepo(ctx, src, only)
-	}
+	shared, files, err := goalsource.Read(ctx, t.gh, src, only)
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		doc := goaldoc.Parse(f.name, f.src, shared)
+		doc := goaldoc.Parse(f.Name, f.Src, shared)
 		if ok, _ := doc.IsGoal(); !ok {
 			continue
 		}
 		for _, e := range doc.Errors {
-			t.logger(ctx).Warn().Str("file", f.name).Int("line", e.Line).Msg("goal document: " + e.Message)
+			t.logger(ctx).Warn().Str("file", f.Name).Int("line", e.Line).Msg("goal document: " + e.Message)
 		}
-		rev := f.revision
+		rev := f.Revision
 		if revision != "" {
 			rev = revision
 		}
@@ -84,72 +56,6 @@ func (t *Tracker) loadSource(ctx context.Context, src config.GoalSource, only ma
 	return nil
 }
 
-// shared returns the book.toml link definitions for a source.
-func (t *Tracker) shared(ctx context.Context, src config.GoalSource) (*goaldoc.Shared, error) {
-	if src.BookTOML == "" {
-		return goaldoc.DefaultShared(), nil
-	}
-	var b []byte
-	var err error
-	if src.Dir != "" {
-		b, err = os.ReadFile(src.BookTOML)
-	} else {
-		b, _, err = t.readFile(ctx, src, src.BookTOML)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read book.toml: %w", err)
-	}
-	return goaldoc.LoadShared(b)
-}
-
-// readDir reads the markdown files under dir, recursively.
-func readDir(dir string) ([]sourceFile, error) {
-	var out []sourceFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		out = append(out, sourceFile{name: p, src: b, revision: "sha256:" + hex.EncodeToString(sum[:6])})
-		return nil
-	})
-	return out, err
-}
-
-// readRepo reads the markdown files of a repository source through the
-// contents API (one level: goal folders are flat).
-func (t *Tracker) readRepo(ctx context.Context, src config.GoalSource, only map[string]bool) ([]sourceFile, error) {
-	paths, err := t.gh.ListFiles(ctx, src.Repo, src.Ref, src.Path)
-	if err != nil {
-		return nil, fmt.Errorf("list goal documents: %w", err)
-	}
-	var out []sourceFile
-	for _, p := range paths {
-		if !strings.HasSuffix(p, ".md") || (only != nil && !only[p]) {
-			continue
-		}
-		b, sha, err := t.readFile(ctx, src, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sourceFile{name: p, src: b, revision: sha})
-	}
-	return out, nil
-}
-
-// readFile reads one file of a repository source.
-func (t *Tracker) readFile(ctx context.Context, src config.GoalSource, p string) ([]byte, string, error) {
-	b, sha, err := t.gh.ReadFile(ctx, src.Repo, src.Ref, p)
-	if err != nil {
-		return nil, "", fmt.Errorf("read goal source file: %w", err)
-	}
-	return b, sha, nil
-}
-
 // saveDoc stores one parsed goal with its document and config links, then
 // asks for reads of unknown items and recomputes the goal's statuses.
 func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goaldoc.Document, revision string) error {
@@ -157,12 +63,8 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if id == "" {
 		id = doc.ID
 	}
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	g := bot.Goal{ID: id, Title: doc.Title, Source: describe(src), Revision: revision,
-		TrackingIssue: doc.TrackingIssue, Doc: raw, Notices: src.Notices || t.cfg.Notices.Enabled, UpdatedAt: t.now()}
+	g := bot.Goal{ID: id, Title: doc.Title, Source: goalsource.Describe(src), Revision: revision,
+		TrackingIssue: doc.TrackingIssue, Doc: doc, Notices: src.Notices || t.cfg.Notices.Enabled, UpdatedAt: t.now()}
 	for _, k := range []string{doc.Key, doc.ID} {
 		if r, ok := src.TrackingIssues[k]; ok && k != "" {
 			g.TrackingIssue = r

@@ -31,7 +31,7 @@ func pullSnapshot(pr *github.PullRequest, repo *github.Repository) bot.Issue {
 // follow (not stored, not linked) are left alone. The links are read
 // before the lock: no store call may run inside it (SQLite has one
 // connection).
-func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *core.ItemState) error) error {
+func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
 		return err
@@ -40,20 +40,16 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 		if !exists && len(links) == 0 {
 			return false, nil
 		}
-		s, err := core.DecodeItem(*it)
-		if err != nil {
-			return false, err
-		}
-		if err := change(&s); err != nil {
+		before := *it
+		if err := change(it); err != nil {
 			return false, err
 		}
 		// What the living comment shows of the item: a renamed item is
 		// rendered again though no status moves.
-		if s.Title != it.Title || s.IsPull != it.IsPull {
+		if it.Title != before.Title || it.IsPull != before.IsPull {
 			c.Shown = true
 		}
-		*it, err = s.Encode()
-		return err == nil, err
+		return true, nil
 	})
 	if err != nil {
 		return fmt.Errorf("update item %s: %w", r, err)
@@ -102,16 +98,16 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 	default:
 		return nil
 	}
-	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *core.ItemState) error {
-		newer := s.Merge(sn)
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *bot.Item) error {
+		newer := core.Merge(s, sn)
 		switch {
 		case (action == "labeled" || action == "unlabeled") && label != nil:
-			s.Apply(fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
+			core.Apply(s, fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
 		case newer:
-			s.ApplyLabels(sn)
+			core.ApplyLabels(s, sn)
 		}
 		if action == "closed" || action == "reopened" {
-			s.Apply(fcp.NewClosedEvent(action == "closed", sn.UpdatedAt))
+			core.Apply(s, fcp.NewClosedEvent(action == "closed", sn.UpdatedAt))
 		}
 		return nil
 	})
@@ -139,10 +135,10 @@ func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
 	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
 		URL: c.GetHTMLURL(), CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC(),
 		Edited: e.GetAction() == "edited"})
-	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *core.ItemState) error {
-		s.Merge(sn)
+	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *bot.Item) error {
+		core.Merge(s, sn)
 		if isBot {
-			s.Apply(pe)
+			core.Apply(s, pe)
 		}
 		return nil
 	})
@@ -183,7 +179,7 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
 			log.Warn().Msg("item is gone (404/410); no longer read")
-			return t.updateItem(ctx, r, cause{Item: r}, func(s *core.ItemState) error {
+			return t.updateItem(ctx, r, cause{Item: r}, func(s *bot.Item) error {
 				s.Gone, s.FetchedAt = true, t.now()
 				if s.Kind == "" {
 					s.Kind = core.KindOf(r, false, nil)
@@ -201,23 +197,23 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		return err
 	}
 	p := t.parser()
-	return t.updateItem(ctx, r, cause{Item: r}, func(s *core.ItemState) error {
+	return t.updateItem(ctx, r, cause{Item: r}, func(s *bot.Item) error {
 		// Rebuild from history: comments in order, then the labels as they
 		// are now (newest), then the open/closed state.
-		*s, _ = core.DecodeItem(bot.Item{Ref: r})
-		s.Merge(iss)
+		*s = core.NewItem(r)
+		core.Merge(s, iss)
 		s.ETag, s.FetchedAt = iss.ETag, t.now()
 		for _, c := range comments {
 			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
 				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
-				s.Apply(e)
+				core.Apply(s, e)
 			}
 		}
-		s.ApplyLabels(iss)
+		core.ApplyLabels(s, iss)
 		if iss.State != bot.StateOpen {
-			s.Apply(fcp.NewClosedEvent(true, iss.UpdatedAt))
+			core.Apply(s, fcp.NewClosedEvent(true, iss.UpdatedAt))
 		}
-		log.Info().Str("state", s.State).Str("fcp", string(s.FCPState.Phase)).Str("mcp", string(s.MCPState.Phase)).Msg("item read from GitHub")
+		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
 		return nil
 	})
 }

@@ -2,11 +2,9 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/status"
@@ -44,10 +42,10 @@ func (t *Tracker) enqueueNotices(ctx context.Context, g bot.Goal, trans []bot.Tr
 		return nil
 	}
 	for _, tr := range trans {
-		if !major(status.Status(tr.New)) || tr.Item == "" {
+		if !major(tr.New) || tr.Item == "" {
 			continue
 		}
-		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: tr.New, At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
+		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: string(tr.New), At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
 			Item: tr.Item, Detail: tr.Detail}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {
 			return fmt.Errorf("enqueue notice: %w", err)
@@ -66,12 +64,8 @@ func (w *noticeWorker) Work(ctx context.Context, j *river.Job[NoticeJob]) error 
 }
 
 func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
-	g, err := t.store.Goal(ctx, n.Goal)
+	g, doc, err := t.goalDoc(ctx, n.Goal)
 	if err != nil {
-		return err
-	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(g.Doc, &doc); err != nil {
 		return err
 	}
 	v := render.NoticeView{GoalID: g.ID, GoalTitle: g.Title, Subgoal: n.Subgoal, Status: status.Status(n.To), Detail: n.Detail}

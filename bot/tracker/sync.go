@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"time"
 
@@ -146,7 +147,7 @@ func (t *Tracker) refreshIfChanged(ctx context.Context, r ref.Ref) (bool, error)
 		return false, err
 	}
 	return !after.UpdatedAt.Equal(before.UpdatedAt) || after.State != before.State ||
-		string(after.FCP) != string(before.FCP) || string(after.MCP) != string(before.MCP) || after.Gone != before.Gone, nil
+		!reflect.DeepEqual(after.FCP, before.FCP) || !reflect.DeepEqual(after.MCP, before.MCP) || after.Gone != before.Gone, nil
 }
 
 // trackedRefs lists the items linked to any goal (or to one), sorted.
