@@ -1,10 +1,28 @@
 package render
 
 import (
+	"errors"
 	"testing"
 
+	"github.com/goalbot/goalbot/bot/command"
 	"github.com/goalbot/goalbot/bot/ref"
 )
+
+// unknownVerb is the refusal of a mistyped verb as the handler words it:
+// the error, then the help.
+func unknownVerb(t *testing.T) string {
+	t.Helper()
+	cmds := command.Find("/goal stauts", "goalbot[bot]")
+	if len(cmds) != 1 {
+		t.Fatalf("commands = %v", cmds)
+	}
+	_, err := command.Parse(cmds[0], ref.New("rust-lang", "rust", 0))
+	var uv *command.UnknownVerbError
+	if !errors.As(err, &uv) {
+		t.Fatalf("parse error = %v, want an unknown verb", err)
+	}
+	return uv.Error() + "\n\n" + uv.Help
+}
 
 func TestReplyGoldens(t *testing.T) {
 	pr := ref.New("rust-lang", "rust", 128245)
@@ -23,6 +41,9 @@ func TestReplyGoldens(t *testing.T) {
 		{"reply-status", Reply(ReplyMarker(7, "abc"), "nikomatsakis", []ReplyPart{{Command: "/goal status", Text: status}})},
 		{"reply-status-unlinked", Reply(ReplyMarker(7, "abd"), "nikomatsakis", []ReplyPart{{Command: "/goal status",
 			Text: StatusReply(StatusReplyView{Item: pr})}})},
+		{"reply-help", Reply(ReplyMarker(9, "1a"), "yoshuawuyts", []ReplyPart{{Command: "/goal help", Text: command.Help()}})},
+		{"reply-unknown-verb", Reply(ReplyMarker(10, "1b"), "yoshuawuyts", []ReplyPart{{Command: "/goal stauts", Refusal: true,
+			Text: unknownVerb(t)}})},
 		{"reply-refusals", Reply(ReplyMarker(-3<<20, "0f"), "stranger", []ReplyPart{
 			{Command: "/goal track rust-lang/goals#105 \"@rust-lang/lang\"", Refusal: true,
 				Text: "you may not use `/goal track` here: it is open to MEMBER, OWNER (your association is none)."},

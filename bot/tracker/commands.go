@@ -303,11 +303,11 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 	}
 	links, err := t.store.LinksToItem(ctx, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("links to %s: %w", tr.item.Repo, err)
 	}
 	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("unlink %s: %w", tr.item.Repo, err)
 	}
 	if n == 0 {
 		what := "any goal"
@@ -336,7 +336,7 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 	goals, err := t.store.GoalsByTrackingIssue(ctx, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("goals tracked on %s: %w", tr.item.Repo, err)
 	}
 	if len(goals) == 0 {
 		links, err := t.store.LinksToItem(ctx, tr.item.Repo)

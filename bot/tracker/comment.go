@@ -41,7 +41,7 @@ func (w *renderWorker) Work(ctx context.Context, j *river.Job[RenderStatus]) err
 	if errors.As(err, &busy) {
 		return river.JobSnooze(time.Second)
 	}
-	return jobError(err)
+	return jobError(wrap(err, "render the status comment of %s", j.Args.Goal))
 }
 
 // leaseBusyError says another worker is writing the goal's comment now.
@@ -78,7 +78,7 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	g, err := t.store.Goal(ctx, goalID)
 	if err != nil {
-		return err
+		return fmt.Errorf("load goal %s: %w", goalID, err)
 	}
 	if g.TrackingIssue.IsZero() {
 		return nil
@@ -88,7 +88,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	owner := fmt.Sprintf("%s/%d", t.owner, t.leases.Add(1))
 	sc, ok, err := t.store.LeaseStatusComment(ctx, goalID, g.TrackingIssue, owner, leaseTTL)
 	if err != nil {
-		return err
+		return fmt.Errorf("lease the status comment of %s: %w", goalID, err)
 	}
 	if !ok {
 		return &leaseBusyError{goalID}
@@ -102,7 +102,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	// Under the lease, read the version first: what is rendered below is at
 	// least that new.
 	if g, err = t.store.Goal(ctx, goalID); err != nil {
-		return err
+		return fmt.Errorf("load goal %s: %w", goalID, err)
 	}
 	version := g.StatusVersion
 	if sc.CommentID != 0 && sc.Issue == g.TrackingIssue && sc.RenderedVersion >= version {
@@ -120,7 +120,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 		// Nothing shown changed: no write, but remember the version.
 		sc.RenderedVersion = version
 		if err := t.store.SaveStatusComment(ctx, sc, owner); err != nil {
-			return err
+			return fmt.Errorf("record the status comment of %s: %w", goalID, err)
 		}
 		saved = true
 		return nil

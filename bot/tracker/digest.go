@@ -202,7 +202,7 @@ type digestWorker struct {
 
 func (w *digestWorker) Work(ctx context.Context, j *river.Job[DigestJob]) error {
 	_, err := w.t.PostDigest(ctx, j.Args.Week)
-	return jobError(err)
+	return jobError(wrap(err, "post the %s digest", j.Args.Week))
 }
 
 // weekly is a schedule that fires once a week at a weekday and time (UTC).

@@ -91,12 +91,12 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 		links = append(links, bot.Link{Goal: id, Subgoal: s.ID, Item: l.Item, Origin: bot.OriginConfig})
 	}
 	if err := t.store.SaveGoal(ctx, g, links); err != nil {
-		return err
+		return fmt.Errorf("store goal %s: %w", id, err)
 	}
 	t.logger(ctx).Info().Str("goal", id).Int("subgoals", doc.Count()).Int("links", len(links)).Str("revision", revision).Msg("goal loaded")
 	all, err := t.store.Links(ctx, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("links of %s: %w", id, err)
 	}
 	for _, l := range all {
 		if _, err := t.store.Item(ctx, l.Item); bot.ErrorCode(err) == bot.ENOTFOUND {

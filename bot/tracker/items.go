@@ -34,7 +34,7 @@ func pullSnapshot(pr *github.PullRequest, repo *github.Repository) bot.Issue {
 func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
-		return err
+		return fmt.Errorf("links to %s: %w", r, err)
 	}
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
 		if !exists && len(links) == 0 {
@@ -163,7 +163,7 @@ func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) err
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	return jobError(w.t.Refresh(ctx, r))
+	return jobError(wrap(w.t.Refresh(ctx, r), "refresh %s", r))
 }
 
 // Refresh re-reads an item from GitHub: a conditional read of the issue or
@@ -173,7 +173,7 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
 	prev, err := t.store.Item(ctx, r)
 	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		return err
+		return fmt.Errorf("load item %s: %w", r, err)
 	}
 	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
 	if err != nil {

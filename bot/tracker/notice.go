@@ -60,7 +60,7 @@ type noticeWorker struct {
 }
 
 func (w *noticeWorker) Work(ctx context.Context, j *river.Job[NoticeJob]) error {
-	return jobError(w.t.postNotice(ctx, j.Args))
+	return jobError(wrap(w.t.postNotice(ctx, j.Args), "notice of %s %s → %s", j.Args.Goal, j.Args.Subgoal, j.Args.To))
 }
 
 func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {

@@ -42,7 +42,6 @@ type Progress func(done, total int, item string)
 // gets its first watermark.
 func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (SyncReport, error) {
 	var rep SyncReport
-	sy, st := t.gh, t.store
 	items, err := t.trackedRefs(ctx, goal)
 	if err != nil {
 		return rep, err
@@ -66,73 +65,74 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 	}
 	var errs []error
 	for _, repo := range repos {
-		refs := byRepo[repo]
-		owner, name := refs[0].Owner, refs[0].Repo
-		since, etag, err := st.SyncState(ctx, repo)
+		failed, err := t.syncRepo(ctx, repo, byRepo[repo], &rep, step)
 		if err != nil {
 			return rep, err
 		}
-		start := t.now().Add(-time.Minute) // GitHub's clock may run a little behind
-		if since.IsZero() {
-			for _, r := range refs {
-				changed, err := t.refreshIfChanged(ctx, r)
-				rep.Checked++
-				if changed {
-					rep.Changed++
-				}
-				if err != nil {
-					errs = append(errs, err)
-				}
-				step(r)
-			}
-			// The first listing sets the watermark and the ETag the next
-			// run revalidates.
-			_, etag, _, err := sy.ListUpdatedSince(ctx, owner, name, start, "")
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if err := st.SetSyncState(ctx, repo, start, etag); err != nil {
-				return rep, err
-			}
-			continue
-		}
-		list, newETag, notModified, err := sy.ListUpdatedSince(ctx, owner, name, since, etag)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if notModified {
-			rep.Cached++
-			for _, r := range refs {
-				step(r)
-			}
-			continue
-		}
-		rep.Listed++
-		moved := map[ref.Ref]time.Time{}
-		for _, is := range list {
-			moved[is.Repo] = is.UpdatedAt
-		}
-		for _, r := range refs {
-			at, ok := moved[r]
-			if it, err := t.store.Item(ctx, r); ok && (err != nil || at.After(it.UpdatedAt) || it.FetchedAt.IsZero()) {
-				rep.Checked++
-				changed, err := t.refreshIfChanged(ctx, r)
-				if changed {
-					rep.Changed++
-				}
-				if err != nil {
-					errs = append(errs, err)
-				}
-			}
-			step(r)
-		}
-		if err := st.SetSyncState(ctx, repo, since, newETag); err != nil {
-			return rep, err
-		}
+		errs = append(errs, failed...)
 	}
 	return rep, errors.Join(errs...)
+}
+
+// syncRepo reconciles the tracked items of one repository, counting into
+// rep and telling step about each item. It returns the per-item and
+// listing failures (the run goes on) and, apart, a store failure that
+// ends the run.
+func (t *Tracker) syncRepo(ctx context.Context, repo string, refs []ref.Ref, rep *SyncReport, step func(ref.Ref)) ([]error, error) {
+	var errs []error
+	check := func(r ref.Ref) {
+		rep.Checked++
+		changed, err := t.refreshIfChanged(ctx, r)
+		if changed {
+			rep.Changed++
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	owner, name := refs[0].Owner, refs[0].Repo
+	since, etag, err := t.store.SyncState(ctx, repo)
+	if err != nil {
+		return errs, fmt.Errorf("sync state of %s: %w", repo, err)
+	}
+	start := t.now().Add(-time.Minute) // GitHub's clock may run a little behind
+	if since.IsZero() {
+		for _, r := range refs {
+			check(r)
+			step(r)
+		}
+		// The first listing sets the watermark and the ETag the next run
+		// revalidates.
+		_, etag, _, err := t.gh.ListUpdatedSince(ctx, owner, name, start, "")
+		if err != nil {
+			return append(errs, err), nil
+		}
+		return errs, wrap(t.store.SetSyncState(ctx, repo, start, etag), "record the sync of %s", repo)
+	}
+	list, newETag, notModified, err := t.gh.ListUpdatedSince(ctx, owner, name, since, etag)
+	if err != nil {
+		return append(errs, err), nil
+	}
+	if notModified {
+		rep.Cached++
+		for _, r := range refs {
+			step(r)
+		}
+		return errs, nil
+	}
+	rep.Listed++
+	moved := map[ref.Ref]time.Time{}
+	for _, is := range list {
+		moved[is.Repo] = is.UpdatedAt
+	}
+	for _, r := range refs {
+		at, ok := moved[r]
+		if it, err := t.store.Item(ctx, r); ok && (err != nil || at.After(it.UpdatedAt) || it.FetchedAt.IsZero()) {
+			check(r)
+		}
+		step(r)
+	}
+	return errs, wrap(t.store.SetSyncState(ctx, repo, since, newETag), "record the sync of %s", repo)
 }
 
 // refreshIfChanged re-reads an item and reports whether its stored state
@@ -246,5 +246,5 @@ func (w *syncWorker) Work(ctx context.Context, j *river.Job[SyncJob]) error {
 	rep, err := w.t.Sync(ctx, "", nil)
 	w.t.logger(ctx).Info().Str("tick", j.Args.Tick).Int("redelivered", n).Int("items", rep.Items).Int("checked", rep.Checked).
 		Int("changed", rep.Changed).Int("cached", rep.Cached).Msg("sync done")
-	return jobError(err)
+	return jobError(wrap(err, "sync %s", j.Args.Tick))
 }

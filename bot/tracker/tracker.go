@@ -6,6 +6,7 @@ package tracker
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -92,10 +93,10 @@ func (t *Tracker) SetQueue(q Queue) { t.queue = q }
 // Register plugs the tracker's webhook handlers into the dispatcher and its
 // jobs into the River workers.
 func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
-	d.Handle(job.HandlerFunc(t.handleIssue), "issues", "pull_request")
-	d.Handle(job.HandlerFunc(t.handleComment), "issue_comment")
-	d.Handle(job.HandlerFunc(t.handleCommands), "issue_comment", "issues", "pull_request_review")
-	d.Handle(job.HandlerFunc(t.handlePush), "push")
+	d.Handle(job.HandlerFunc(named("update the item", t.handleIssue)), "issues", "pull_request")
+	d.Handle(job.HandlerFunc(named("read the comment", t.handleComment)), "issue_comment")
+	d.Handle(job.HandlerFunc(named("answer commands", t.handleCommands)), "issue_comment", "issues", "pull_request_review")
+	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
@@ -118,6 +119,22 @@ type RenderStatus struct {
 
 // Kind names the job.
 func (RenderStatus) Kind() string { return "render_status" }
+
+// named wraps a webhook handler so that its errors say which step of the
+// delivery failed.
+func named(what string, h func(ctx context.Context, d bot.Delivery) error) func(ctx context.Context, d bot.Delivery) error {
+	return func(ctx context.Context, d bot.Delivery) error {
+		return wrap(h(ctx, d), "%s %s: %s", d.Event, d.ID, what)
+	}
+}
+
+// wrap adds what was being done to err (nil stays nil).
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
 
 // logger returns the logger of ctx (a delivery's, carrying its id, event
 // and repository) or the tracker's own.
