@@ -18,6 +18,7 @@ type Issue struct {
 	IsPull            bool
 	Labels            []string
 	Author            string
+	AuthorType        string // "User" or "Bot"
 	AuthorAssociation string // OWNER, MEMBER, CONTRIBUTOR, NONE, …
 	CreatedAt         time.Time
 	UpdatedAt         time.Time

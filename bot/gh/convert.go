@@ -26,7 +26,7 @@ const (
 // "merged".
 func IssueFrom(r ref.Ref, is *github.Issue) Issue {
 	out := Issue{Repo: r, Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState(),
-		IsPull: is.IsPullRequest(), Author: is.GetUser().GetLogin(),
+		IsPull: is.IsPullRequest(), Author: is.GetUser().GetLogin(), AuthorType: is.GetUser().GetType(),
 		AuthorAssociation: is.GetAuthorAssociation(), CreatedAt: utc(is.GetCreatedAt()),
 		UpdatedAt: utc(is.GetUpdatedAt()), ClosedAt: utc(is.GetClosedAt())}
 	if is.PullRequestLinks != nil && is.PullRequestLinks.MergedAt != nil {
@@ -43,7 +43,7 @@ func IssueFrom(r ref.Ref, is *github.Issue) Issue {
 // "merged".
 func PullFrom(r ref.Ref, pr *github.PullRequest) Issue {
 	out := Issue{Repo: r, Title: pr.GetTitle(), Body: pr.GetBody(), State: pr.GetState(),
-		IsPull: true, Author: pr.GetUser().GetLogin(),
+		IsPull: true, Author: pr.GetUser().GetLogin(), AuthorType: pr.GetUser().GetType(),
 		AuthorAssociation: pr.GetAuthorAssociation(), CreatedAt: utc(pr.GetCreatedAt()),
 		UpdatedAt: utc(pr.GetUpdatedAt()), ClosedAt: utc(pr.GetClosedAt())}
 	if pr.GetMerged() || pr.MergedAt != nil {

@@ -11,10 +11,10 @@ import (
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/command"
 	"github.com/goalbot/goalbot/bot/core"
+	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
-	"github.com/google/go-github/v62/github"
 	"github.com/rs/zerolog"
 )
 
@@ -28,7 +28,6 @@ type trigger struct {
 	author      string
 	authorType  string
 	association string
-	url         string
 }
 
 // handleCommands runs /goal commands from issue comments, issue bodies and
@@ -131,36 +130,35 @@ func (t *Tracker) runCommands(ctx context.Context, tr trigger, cmds []command.Co
 // (opened) or pull_request_review (submitted) delivery into a trigger;
 // ok is false for other deliveries.
 func triggerOf(d bot.Delivery) (trigger, bool, error) {
-	ev, err := github.ParseWebHook(d.Event, d.Payload)
+	ev, err := gh.ParseEvent(d.Event, d.Payload)
 	if err != nil {
-		return trigger{}, false, bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
+		return trigger{}, false, err
 	}
 	var tr trigger
 	switch e := ev.(type) {
-	case *github.IssueCommentEvent:
-		if a := e.GetAction(); (a != "created" && a != "edited") || e.Comment == nil || e.Issue == nil || e.Repo == nil {
+	case *bot.CommentEvent:
+		if e.Action != "created" && e.Action != "edited" {
 			return trigger{}, false, nil
 		}
 		c := e.Comment
-		tr = trigger{item: issueSnapshot(e.Issue, e.Repo), commentID: c.GetID(), body: c.GetBody(),
-			author: c.GetUser().GetLogin(), authorType: c.GetUser().GetType(), association: c.GetAuthorAssociation(), url: c.GetHTMLURL()}
-		if e.GetAction() == "edited" && e.Changes != nil && e.Changes.Body != nil {
-			tr.prev = e.Changes.Body.GetFrom()
+		tr = trigger{item: e.Item, commentID: c.ID, body: c.Body, author: c.Author, authorType: c.AuthorType,
+			association: c.AuthorAssociation}
+		if e.Action == "edited" {
+			tr.prev = e.PrevBody
 		}
-	case *github.IssuesEvent:
-		if e.GetAction() != "opened" || e.Issue == nil || e.Repo == nil {
+	case *bot.ItemEvent:
+		if d.Event != "issues" || e.Action != "opened" {
 			return trigger{}, false, nil
 		}
-		is := e.Issue
-		tr = trigger{item: issueSnapshot(is, e.Repo), body: is.GetBody(), author: is.GetUser().GetLogin(),
-			authorType: is.GetUser().GetType(), association: is.GetAuthorAssociation(), url: is.GetHTMLURL()}
-	case *github.PullRequestReviewEvent:
-		if e.GetAction() != "submitted" || e.Review == nil || e.PullRequest == nil || e.Repo == nil {
+		is := e.Item
+		tr = trigger{item: is, body: is.Body, author: is.Author, authorType: is.AuthorType, association: is.AuthorAssociation}
+	case *bot.ReviewEvent:
+		if e.Action != "submitted" {
 			return trigger{}, false, nil
 		}
 		rv := e.Review
-		tr = trigger{item: pullSnapshot(e.PullRequest, e.Repo), reviewID: rv.GetID(), body: rv.GetBody(),
-			author: rv.GetUser().GetLogin(), authorType: rv.GetUser().GetType(), association: rv.GetAuthorAssociation(), url: rv.GetHTMLURL()}
+		tr = trigger{item: e.Item, reviewID: rv.ID, body: rv.Body, author: rv.Author, authorType: rv.AuthorType,
+			association: rv.AuthorAssociation}
 	default:
 		return trigger{}, false, nil
 	}

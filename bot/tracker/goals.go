@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/goalsource"
 	"github.com/goalbot/goalbot/config"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -148,36 +148,31 @@ func (t *Tracker) enqueue(ctx context.Context, args river.JobArgs) error {
 
 // handlePush re-reads goal documents touched by a push to a source's branch.
 func (t *Tracker) handlePush(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook("push", d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "push payload: %v", err)
+	ev, err := gh.ParseEvent("push", d.Payload)
+	push, ok := ev.(*bot.PushEvent)
+	if err != nil || !ok {
+		return err
 	}
-	push := ev.(*github.PushEvent)
-	repo := strings.ToLower(push.GetRepo().GetFullName())
-	branch := strings.TrimPrefix(push.GetRef(), "refs/heads/")
+	branch := strings.TrimPrefix(push.Ref, "refs/heads/")
 	for _, src := range t.cfg.Goals {
-		if src.Repo == "" || !strings.EqualFold(src.Repo, repo) {
+		if src.Repo == "" || !strings.EqualFold(src.Repo, push.Repo) {
 			continue
 		}
-		if want := src.Ref; want != "" && want != branch || want == "" && branch != push.GetRepo().GetDefaultBranch() {
+		if want := src.Ref; want != "" && want != branch || want == "" && branch != push.DefaultBranch {
 			continue
 		}
 		touched := map[string]bool{}
-		for _, c := range push.Commits {
-			for _, list := range [][]string{c.Added, c.Modified} {
-				for _, p := range list {
-					if path.Dir(p) == strings.Trim(src.Path, "/") && strings.HasSuffix(p, ".md") {
-						touched[p] = true
-					}
-				}
+		for _, p := range push.Changed {
+			if path.Dir(p) == strings.Trim(src.Path, "/") && strings.HasSuffix(p, ".md") {
+				touched[p] = true
 			}
 		}
 		if len(touched) == 0 {
 			continue
 		}
-		src.Ref = push.GetAfter() // read exactly the pushed revision
-		if err := t.loadSource(ctx, src, touched, push.GetAfter()); err != nil {
-			return err
+		src.Ref = push.After // read exactly the pushed revision
+		if err := t.loadSource(ctx, src, touched, push.After); err != nil {
+			return fmt.Errorf("reload %s: %w", goalsource.Describe(src), err)
 		}
 	}
 	return nil

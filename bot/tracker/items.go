@@ -11,20 +11,9 @@ import (
 	"github.com/goalbot/goalbot/bot/fcp"
 	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/ref"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 )
-
-// issueSnapshot is an issue's state as a webhook payload shows it.
-func issueSnapshot(is *github.Issue, repo *github.Repository) bot.Issue {
-	return gh.IssueFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), is.GetNumber()), is)
-}
-
-// pullSnapshot is a pull request's state as a webhook payload shows it.
-func pullSnapshot(pr *github.PullRequest, repo *github.Repository) bot.Issue {
-	return gh.PullFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), pr.GetNumber()), pr)
-}
 
 // updateItem applies change to the item behind r under the store's row
 // lock, then recomputes every goal linked to it. Items goalbot does not
@@ -77,32 +66,17 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 
 // handleIssue keeps items current from issues and pull_request deliveries.
 func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook(d.Event, d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
+	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	e, ok := ev.(*bot.ItemEvent)
+	if err != nil || !ok {
+		return err
 	}
-	var sn bot.Issue
-	var label *github.Label
-	var action string
-	switch e := ev.(type) {
-	case *github.IssuesEvent:
-		if e.Issue == nil || e.Repo == nil {
-			return nil
-		}
-		sn, label, action = issueSnapshot(e.Issue, e.Repo), e.Label, e.GetAction()
-	case *github.PullRequestEvent:
-		if e.PullRequest == nil || e.Repo == nil {
-			return nil
-		}
-		sn, label, action = pullSnapshot(e.PullRequest, e.Repo), e.Label, e.GetAction()
-	default:
-		return nil
-	}
+	sn, action := e.Item, e.Action
 	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *bot.Item) error {
 		newer := core.Merge(s, sn)
 		switch {
-		case (action == "labeled" || action == "unlabeled") && label != nil:
-			core.Apply(s, fcp.NewLabelEvent(label.GetName(), action == "labeled", sn.UpdatedAt))
+		case (action == "labeled" || action == "unlabeled") && e.HasLabel:
+			core.Apply(s, fcp.NewLabelEvent(e.Label, action == "labeled", sn.UpdatedAt))
 		case newer:
 			core.ApplyLabels(s, sn)
 		}
@@ -116,25 +90,21 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 // handleComment feeds rfcbot's and triagebot's comments (created or
 // edited) on followed items to their FCP and MCP state.
 func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook(d.Event, d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
+	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	e, ok := ev.(*bot.CommentEvent)
+	if err != nil || !ok {
+		return err
 	}
-	e, ok := ev.(*github.IssueCommentEvent)
-	if !ok || e.Issue == nil || e.Repo == nil || e.Comment == nil {
+	if e.Action != "created" && e.Action != "edited" {
 		return nil
 	}
-	if a := e.GetAction(); a != "created" && a != "edited" {
-		return nil
-	}
-	if login, err := t.gh.BotLogin(ctx); err == nil && strings.EqualFold(e.Comment.GetUser().GetLogin(), login) {
+	c := e.Comment
+	if login, err := t.gh.BotLogin(ctx); err == nil && strings.EqualFold(c.Author, login) {
 		return nil // our own comment
 	}
-	sn := issueSnapshot(e.Issue, e.Repo)
-	c := e.Comment
-	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.GetID(), Author: c.GetUser().GetLogin(), Body: c.GetBody(),
-		URL: c.GetHTMLURL(), CreatedAt: c.GetCreatedAt().Time.UTC(), UpdatedAt: c.GetUpdatedAt().Time.UTC(),
-		Edited: e.GetAction() == "edited"})
+	sn := e.Item
+	pe, isBot := t.parser().ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body,
+		URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: e.Action == "edited"})
 	return t.updateItem(ctx, sn.Repo, cause{DeliveryID: d.ID, Item: sn.Repo}, func(s *bot.Item) error {
 		core.Merge(s, sn)
 		if isBot {
