@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/goalbot/goalbot/bot/status"
 )
 
 // Validate checks the configuration as a whole: known values, consistent
@@ -31,6 +32,11 @@ func (c *Config) validate() []error {
 
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not a listen address; write e.g. \":8080\" or \"127.0.0.1:8080\"", c.Listen)
+	}
+	for _, l := range []struct{ key, addr string }{{"http.dashboard_listen", c.HTTP.DashboardListen}, {"http.metrics_listen", c.HTTP.MetricsListen}} {
+		if _, _, err := net.SplitHostPort(l.addr); l.addr != "" && err != nil {
+			bad(l.key, "%q is not a listen address; write e.g. \":9090\" or \"127.0.0.1:9090\", or leave it out to serve on listen", l.addr)
+		}
 	}
 	checkDSN(c.DatabaseURL, bad)
 	for i, s := range c.WebhookSecrets {
@@ -60,6 +66,18 @@ func (c *Config) validate() []error {
 			bad("github.rfcbot_logins", "login %d is empty", i+1)
 		}
 	}
+	if g.FCPDays < 1 {
+		bad("github.fcp_days", "%d is not a positive number of days; rfcbot runs 10", g.FCPDays)
+	}
+	for _, k := range sortedKeys(g.FCPDaysBy) {
+		key := "github.fcp_days_by." + k
+		switch {
+		case k == "" || strings.ContainsAny(k, " #:") || strings.Count(k, "/") > 1 || (strings.Contains(k, "/") && !isRepo(k)):
+			bad(key, "%q is neither owner/repo nor a bot login", k)
+		case g.FCPDaysBy[k] < 1:
+			bad(key, "%d is not a positive number of days", g.FCPDaysBy[k])
+		}
+	}
 
 	for i, src := range c.Goals {
 		c.validateGoalSource(i, src, bad)
@@ -68,13 +86,19 @@ func (c *Config) validate() []error {
 	oneOf("status.aggregate", c.Status.Aggregate, aggregates)
 	for i, r := range c.Status.Rules {
 		key := fmt.Sprintf("status.rules[%d]", i)
-		oneOf(key+".kind", r.Kind, ruleKinds)
-		oneOf(key+".state", r.State, ruleStates)
-		oneOf(key+".fcp", r.FCP, ruleFCPs)
+		for _, f := range r.Fields() {
+			if f.Value != "" {
+				oneOf(key+"."+f.Name, f.Value, f.Allowed)
+			}
+		}
+		statuses := statusNames()
 		if r.Status == "" {
 			bad(key, "status is missing; use one of %s", quoteAll(statuses))
 		} else {
-			oneOf(key+".status", r.Status, statuses)
+			oneOf(key+".status", string(r.Status), statuses)
+		}
+		if err := status.CheckDetail(r.Detail); err != nil {
+			bad(key+".detail", "%v", err)
 		}
 	}
 
@@ -94,6 +118,9 @@ func (c *Config) validate() []error {
 		bad("digest.stale_days", "%d is negative", d.StaleDays)
 	}
 
+	if c.Store.Retention < RedeliveryWindow {
+		bad("store.retention", "%s is shorter than GitHub's redelivery window (3d): a redelivered delivery would be processed twice", formatDays(c.Store.Retention))
+	}
 	if c.Sync.Interval < time.Minute {
 		bad("sync.interval", "%s is shorter than the minimum, 1m", formatDuration(c.Sync.Interval))
 	}
@@ -162,30 +189,13 @@ func checkDSN(d DSN, bad func(string, string, ...any)) {
 	}
 }
 
-// RequireServe checks what serve needs beyond Validate: a webhook secret to
-// verify deliveries and a way to authenticate to GitHub.
-func (c *Config) RequireServe() error {
-	var problems []error
-	if len(c.WebhookSecrets) == 0 {
-		problems = append(problems, errors.New("no webhook secret: set GOALBOT_WEBHOOK_SECRET or webhook_secrets in goalbot.toml"))
+// statusNames lists the subgoal statuses in rank order.
+func statusNames() []string {
+	var out []string
+	for _, s := range status.All() {
+		out = append(out, string(s))
 	}
-	g := c.GitHub
-	switch {
-	case g.AppAuth():
-		if b, _ := pem.Decode([]byte(g.PrivateKey.Value())); b == nil {
-			where := "GOALBOT_GITHUB_PRIVATE_KEY"
-			if g.PrivateKeyFile != "" {
-				where = fmt.Sprintf("github.private_key_file %q", g.PrivateKeyFile)
-			} else if c.src == nil || c.src.env["github.private_key"] == "" {
-				where = "github.private_key"
-			}
-			problems = append(problems, fmt.Errorf("%s: the private key is not PEM; use the .pem file GitHub generated for the App", where))
-		}
-	case g.Token.IsSet():
-	default:
-		problems = append(problems, errors.New("no GitHub credentials: set GOALBOT_GITHUB_APP_ID with GOALBOT_GITHUB_PRIVATE_KEY_FILE (App), or GOALBOT_GITHUB_TOKEN"))
-	}
-	return errors.Join(problems...)
+	return out
 }
 
 func isRepo(s string) bool {

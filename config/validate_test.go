@@ -8,7 +8,7 @@ import (
 )
 
 func TestRequireServe(t *testing.T) {
-	pemKey := "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"
+	pemKey := string(testKeyPEM(t))
 	tests := []struct {
 		name string
 		edit func(c *Config)

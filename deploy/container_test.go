@@ -234,7 +234,7 @@ func TestCompose(t *testing.T) {
 		t.Errorf("config mount %q does not land on GOALBOT_CONFIG", vols[0].text)
 	}
 	all := envFile(t, ".env.example")
-	all["GOALBOT_GITHUB_PRIVATE_KEY"] = dummyPEM
+	all["GOALBOT_GITHUB_PRIVATE_KEY"] = dummyPEM()
 	for _, l := range env {
 		k, v, _ := strings.Cut(l.text, ":")
 		all[k] = strings.TrimSpace(v)

@@ -1,11 +1,16 @@
 package deploy
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,15 +19,22 @@ import (
 	"github.com/goalbot/goalbot/config"
 )
 
-// dummyPEM decodes as PEM, which is all config checks of a private key.
-const dummyPEM = "-----BEGIN RSA PRIVATE KEY-----\nZHVtbXkga2V5Cg==\n-----END RSA PRIVATE KEY-----\n"
+// dummyPEM returns a fresh RSA private key in PEM: serve (and config
+// check) parse the App key, so a placeholder no longer passes for one.
+func dummyPEM() string {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
+}
 
 // dummyEnv is what a real install puts in the environment: every secret.
 func dummyEnv() map[string]string {
 	return map[string]string{
 		"GOALBOT_WEBHOOK_SECRET":     "test-secret-new,test-secret-old",
 		"GOALBOT_GITHUB_APP_ID":      "4242",
-		"GOALBOT_GITHUB_PRIVATE_KEY": dummyPEM,
+		"GOALBOT_GITHUB_PRIVATE_KEY": dummyPEM(),
 		"GOALBOT_DATABASE_URL":       "postgres://goalbot:pw@db.internal:5432/goalbot?sslmode=disable",
 	}
 }
@@ -134,7 +146,7 @@ func tomlKeys(t *testing.T, doc string) map[string]bool {
 	walk = func(prefix string, v any) {
 		switch v := v.(type) {
 		case map[string]any:
-			if prefix == "goals[].tracking_issues" {
+			if prefix == "goals[].tracking_issues" || prefix == "github.fcp_days_by" {
 				keys[prefix] = true
 				return
 			}
@@ -184,6 +196,8 @@ func TestExampleConfigCommentedExamplesAreValid(t *testing.T) {
 	// the links and the second source are examples people will copy.
 	doc := uncomment(readFile(t, "goalbot.example.toml"),
 		"database_url", "webhook_secrets", "app_id", "private_key", "private_key_file", "token")
+	// serve refuses a goal folder it cannot read: point the example's at one.
+	doc = strings.ReplaceAll(doc, `"/srv/rust-project-goals/src/2026"`, strconv.Quote(t.TempDir()))
 	path := filepath.Join(t.TempDir(), "goalbot.toml")
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
@@ -278,7 +292,7 @@ func TestEnvExampleIsPlaceholders(t *testing.T) {
 	if cfg.RequireServe() == nil {
 		t.Error("the placeholder private key in .env.example is accepted as a key")
 	}
-	env["GOALBOT_GITHUB_PRIVATE_KEY"] = strings.ReplaceAll(dummyPEM, "\n", `\n`) // one line, as in the file
+	env["GOALBOT_GITHUB_PRIVATE_KEY"] = strings.ReplaceAll(dummyPEM(), "\n", `\n`) // one line, as in the file
 	loadServe(t, "goalbot.example.toml", env)
 }
 

@@ -138,7 +138,7 @@ func TestKubernetesConfig(t *testing.T) {
 	if cfg.RequireServe() == nil {
 		t.Error("secret.example.yaml's placeholder key passes for a real one")
 	}
-	env["GOALBOT_GITHUB_PRIVATE_KEY"] = dummyPEM
+	env["GOALBOT_GITHUB_PRIVATE_KEY"] = dummyPEM()
 	cfg = loadServe(t, path, env)
 	if len(cfg.Goals) == 0 || cfg.Goals[0].Repo != "rust-lang/rust-project-goals" {
 		t.Errorf("configmap goal sources = %+v, want rust-lang/rust-project-goals", cfg.Goals)

@@ -219,8 +219,10 @@ func Timeline() []Step {
 			}},
 		{Say: "MCP 727 is accepted", After: 2 * time.Hour,
 			Do: func(p *Play) sandbox.Delivery {
-				p.SB.RemoveLabel("rustbot", MCPRepo, AsyncDropMCP, "final-comment-period")
+				// triagebot's order (try_accept_mcp): add the accept label,
+				// remove the second label, close.
 				p.SB.AddLabel("rustbot", MCPRepo, AsyncDropMCP, "major-change-accepted")
+				p.SB.RemoveLabel("rustbot", MCPRepo, AsyncDropMCP, "final-comment-period")
 				return p.SB.CloseIssue("rustbot", MCPRepo, AsyncDropMCP)
 			}},
 		{Say: "RFC #3654 is merged", After: 24 * time.Hour, Expect: "accepted",

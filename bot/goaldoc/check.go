@@ -28,12 +28,24 @@ type Skipped struct {
 // that are not goal documents are listed in Skipped. The error is for
 // unreadable paths only; document problems are in the report.
 func CheckPaths(paths []string, shared *Shared) (*Report, error) {
+	return CheckPathsWith(paths, CheckOptions{Shared: shared})
+}
+
+// CheckPathsWith is CheckPaths with the author-mistake checks of
+// validate.go: unknown teams, statuses and badges are warnings, and a page
+// whose Metadata table is malformed is an error instead of a skip.
+func CheckPathsWith(paths []string, opts CheckOptions) (*Report, error) {
+	shared := opts.Shared
 	if shared == nil {
 		shared = DefaultShared()
 	}
 	rep := &Report{Documents: []*Document{}, Skipped: []Skipped{}}
 	for _, root := range paths {
 		files, err := goalFiles(root)
+		if err != nil {
+			return nil, err
+		}
+		teams, err := opts.teamsFor(root, shared)
 		if err != nil {
 			return nil, err
 		}
@@ -44,9 +56,14 @@ func CheckPaths(paths []string, shared *Shared) (*Report, error) {
 			}
 			doc := Parse(f, src, shared)
 			if ok, why := doc.IsGoal(); !ok {
-				rep.Skipped = append(rep.Skipped, Skipped{File: f, Reason: why})
-				continue
+				line, msg, meant := metadataTrouble(doc, src)
+				if !meant {
+					rep.Skipped = append(rep.Skipped, Skipped{File: f, Reason: why})
+					continue
+				}
+				doc.Errors = []Diagnostic{{Line: line, Message: msg}}
 			}
+			validate(doc, shared, teams)
 			rep.Documents = append(rep.Documents, doc)
 		}
 	}

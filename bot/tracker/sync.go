@@ -69,6 +69,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 		if err != nil {
 			return rep, err
 		}
+		t.succeeded("sync", repo, len(failed) == 0)
 		errs = append(errs, failed...)
 	}
 	return rep, errors.Join(errs...)

@@ -28,7 +28,9 @@ type demoEnv struct {
 	App    *App
 	Clock  *demo.Clock
 	Secret string // the webhook secret
-	dir    string
+
+	UserToken string // the sandbox token acting as demoUser, a member
+	dir       string
 }
 
 // demoOptions tune the demo world; tests use them to vary the store and
@@ -53,8 +55,11 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 	rand.Read(secretBytes)
 	secret := hex.EncodeToString(secretBytes)
 	clock := demo.NewClock()
-	sb := sandbox.New(sandbox.Options{AppID: 1, AppSlug: "goalbot", AppKey: &key.PublicKey, WebhookSecret: secret, Now: clock.Now})
+	userToken := newUserToken()
+	sb := sandbox.New(sandbox.Options{AppID: 1, AppSlug: "goalbot", AppKey: &key.PublicKey, WebhookSecret: secret, Now: clock.Now,
+		Token: userToken, TokenLogin: demoUser})
 	demo.Seed(sb, clock)
+	addDemoUser(sb)
 
 	dir, err := os.MkdirTemp("", "goalbot-demo-")
 	if err != nil {
@@ -120,7 +125,7 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		return nil, err
 	}
 	sb.SetWebhookURL(app.URL() + "/webhook")
-	return &demoEnv{SB: sb, App: app, Clock: clock, Secret: secret, dir: dir}, nil
+	return &demoEnv{SB: sb, App: app, Clock: clock, Secret: secret, UserToken: userToken, dir: dir}, nil
 }
 
 // Close stops goalbot and the sandbox and removes the temporary files.
@@ -169,16 +174,21 @@ func (e *demoEnv) StatusComment() (sandbox.Comment, bool) {
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
 	fs := newFlags("demo")
 	once := fs.Bool("once", false, "play the timeline, print the results and exit")
-	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
+	listen := fs.String("listen", "127.0.0.1:8080", "`ADDR` to serve on")
+	pause := fs.Duration("pause", 2*time.Second, "wait between timeline steps so the dashboard can be watched (0 with --once)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *once {
+		*pause = 0
+	}
 	fmt.Fprintln(stdout, "goalbot demo: the GitHub sandbox plays the seed goal's story as signed webhooks.")
-	e, err := startDemo(ctx, demoOptions{Listen: *listen, Log: stderr, Level: "warn"})
+	e, err := startDemo(ctx, demoOptions{Listen: *listen, Log: stderr, Level: "warn", App: AppOptions{DashboardRefresh: -1}})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	fmt.Fprintf(stdout, "Dashboard: %s/ (live while the timeline plays; %s/fcps?refresh=2 reloads itself)\n", e.App.DashboardURL(), e.App.DashboardURL())
 	if err := e.App.Tracker.LoadGoals(ctx); err != nil {
 		return err
 	}
@@ -209,6 +219,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	show()
 	play := &demo.Play{SB: e.SB}
 	for i, step := range demo.Timeline() {
+		if i > 0 && *pause > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(*pause):
+			}
+		}
 		e.Clock.Advance(step.After)
 		fmt.Fprintf(stdout, "\n[%s] step %d: %s\n", e.Clock.Now().Format("2006-01-02"), i+1, step.Say)
 		d := step.Do(play)
@@ -245,9 +262,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if *once {
 		return nil
 	}
-	fmt.Fprintf(stdout, "\ngoalbot is serving on %s (webhooks at /webhook, metrics at /metrics); the sandbox GitHub API is at %s. Ctrl-C stops.\n",
-		e.App.URL(), strings.TrimSuffix(e.SB.URL(), "/"))
-	<-ctx.Done()
+	watch := newDemoWatch(e, revisions)
+	writeTalkInstructions(stdout, e)
+	watch.run(ctx, stdout, 100*time.Millisecond)
 	return nil
 }
 

@@ -10,7 +10,8 @@ import (
 func cmdGoalsCheck(args []string, stdout io.Writer, getenv env) error {
 	fs := newFlags("goals check")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	book := fs.String("book", "", "book.toml with shared link definitions (default: the rust-lang goals book's)")
+	strict := fs.Bool("strict", false, "exit 1 on warnings too (unknown teams, statuses, badges, …), for CI")
+	book := fs.String("book", "", "book.toml `FILE` with shared link definitions (default: the rust-lang goals book's)")
 	// Flags may follow the paths, as in "goals check DIR --json".
 	var paths []string
 	for len(args) > 0 {
@@ -36,7 +37,7 @@ func cmdGoalsCheck(args []string, stdout io.Writer, getenv env) error {
 			return usagef("--book %s: %v", *book, err)
 		}
 	}
-	report, err := goaldoc.CheckPaths(paths, shared)
+	report, err := goaldoc.CheckPathsWith(paths, goaldoc.CheckOptions{Shared: shared})
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func cmdGoalsCheck(args []string, stdout io.Writer, getenv env) error {
 	if err != nil {
 		return err
 	}
-	if report.HasErrors() {
+	if report.HasErrors() || *strict && report.HasWarnings() {
 		return &exitError{1}
 	}
 	return nil

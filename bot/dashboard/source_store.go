@@ -1,0 +1,100 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/fcp"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+)
+
+// Store is the part of goalbot's store the dashboard reads. It only reads.
+type Store interface {
+	Goals(ctx context.Context) ([]bot.Goal, error)
+	Links(ctx context.Context, goal string) ([]bot.Link, error)
+	Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error)
+	Items(ctx context.Context) ([]bot.Item, error)
+	Transitions(ctx context.Context, goal string, from, to time.Time) ([]bot.Transition, error)
+}
+
+// StoreSource is the Source over goalbot's store.
+type StoreSource struct {
+	Store Store
+	Now   func() time.Time // the dashboard's clock (the demo's runs in story time); default time.Now
+}
+
+// Snapshot implements Source: every goal with its document, links and
+// statuses, every stored item, every transition.
+func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
+	now := time.Now().UTC()
+	if s.Now != nil {
+		now = s.Now().UTC()
+	}
+	snap := &Snapshot{Now: now}
+	goals, err := s.Store.Goals(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	for _, g := range goals {
+		v := Goal{ID: g.ID, Title: g.Title, TrackingIssue: g.TrackingIssue, UpdatedAt: g.UpdatedAt}
+		if v.Doc, err = decodeGoal(g); err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		if v.Links, err = s.Store.Links(ctx, g.ID); err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		if v.Statuses, err = s.Store.Statuses(ctx, g.ID); err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		snap.Goals = append(snap.Goals, v)
+	}
+	items, err := s.Store.Items(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	for _, it := range items {
+		v, err := decodeItem(it)
+		if err != nil {
+			// One bad row must not take the dashboard down: show the
+			// item without its FCP state.
+			v = Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
+				Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone}
+		}
+		snap.Items = append(snap.Items, v)
+	}
+	// Transitions are stored in UTC from the first run on.
+	if snap.Transitions, err = s.Store.Transitions(ctx, "", time.Unix(0, 0).UTC(), now.AddDate(100, 0, 0)); err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	return snap, nil
+}
+
+// decodeGoal returns a stored goal's parsed document. With decodeItem, it
+// is the one place that knows how the store hands documents over (JSON in
+// bot.Goal.Doc today; when that becomes a *goaldoc.Document, return a copy
+// of it, an error when nil).
+func decodeGoal(g bot.Goal) (goaldoc.Document, error) {
+	if g.Doc == nil {
+		return goaldoc.Document{}, fmt.Errorf("goal %s: no stored document", g.ID)
+	}
+	return *g.Doc, nil
+}
+
+// decodeItem turns a stored item into the dashboard's, decoding its FCP and
+// MCP state. It is the one place that knows how item state is stored: when
+// bot.Item carries typed fcp.State and fcp.MCP values, it copies them
+// (v.FCP, v.MCP = it.FCP, it.MCP, keeping the none phases for "").
+func decodeItem(it bot.Item) (Item, error) {
+	v := Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
+		Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone,
+		FCP: fcp.State{Phase: fcp.PhaseNone}, MCP: fcp.MCP{Phase: fcp.MCPNone}}
+	if it.FCP.Phase != "" {
+		v.FCP = it.FCP
+	}
+	if it.MCP.Phase != "" {
+		v.MCP = it.MCP
+	}
+	return v, nil
+}
