@@ -1,21 +1,23 @@
 package bot
 
 import (
-	"encoding/json"
 	"time"
 
+	"github.com/goalbot/goalbot/bot/fcp"
+	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
 )
 
 // Goal is a parsed goal document as goalbot tracks it.
 type Goal struct {
-	ID            string          // "period/name" (e.g. "2024h2/async") or "name" when no period is known
-	Title         string          //
-	Source        string          // where it was read: "dir:PATH" or "owner/repo@ref:path"
-	Revision      string          // commit sha (repository sources) or content hash (directories)
-	TrackingIssue ref.Ref         // zero when the goal has none yet
-	Doc           json.RawMessage // the goaldoc.Document as JSON
-	Notices       bool            // post transition notices for this goal
+	ID            string            // "period/name" (e.g. "2024h2/async") or "name" when no period is known
+	Title         string            //
+	Source        string            // where it was read: "dir:PATH" or "owner/repo@ref:path"
+	Revision      string            // commit sha (repository sources) or content hash (directories)
+	TrackingIssue ref.Ref           // zero when the goal has none yet
+	Doc           *goaldoc.Document // the parsed document; never nil once stored
+	Notices       bool              // post transition notices for this goal
 	UpdatedAt     time.Time
 	StatusVersion int64 // grows whenever what the living comment shows may have changed
 }
@@ -46,12 +48,12 @@ type Item struct {
 	IsPull    bool
 	Labels    []string
 	Author    string
-	UpdatedAt time.Time       // GitHub's updated_at of the newest state applied
-	ETag      string          // of the last full read, for conditional requests
-	FCP       json.RawMessage // fcp.State as JSON; nil when none
-	MCP       json.RawMessage // fcp.MCP as JSON; nil when none
-	Gone      bool            // GitHub answered 404/410: deleted or transferred
-	FetchedAt time.Time       // last time read from the API (zero: only webhooks)
+	UpdatedAt time.Time // GitHub's updated_at of the newest state applied
+	ETag      string    // of the last full read, for conditional requests
+	FCP       fcp.State // rfcbot's FCP; Phase "none" (or "") when none
+	MCP       fcp.MCP   // triagebot's MCP; Phase "none" (or "") when none
+	Gone      bool      // GitHub answered 404/410: deleted or transferred
+	FetchedAt time.Time // last time read from the API (zero: only webhooks)
 }
 
 // Link origins.
@@ -75,11 +77,15 @@ type Link struct {
 type SubgoalStatus struct {
 	Goal      string
 	Subgoal   string
-	Status    string
+	Status    status.Status
 	Detail    string
-	DocStatus string // what the document itself says, "" when nothing
-	Disagree  bool   // the document and the items disagree
-	Since     time.Time
+	DocStatus status.Status // what the document itself says, "" when nothing
+	Disagree  bool          // the document and the items disagree
+	// Provisional: computed while an item the subgoal rests on was not
+	// read yet. A change from a provisional status is the subgoal's
+	// baseline, not a transition.
+	Provisional bool
+	Since       time.Time
 }
 
 // Transition is one change of a subgoal's status.
@@ -87,7 +93,7 @@ type Transition struct {
 	ID         int64
 	Goal       string
 	Subgoal    string
-	Old, New   string
+	Old, New   status.Status
 	Detail     string
 	At         time.Time
 	DeliveryID string // the delivery that caused it, "" for syncs and commands

@@ -11,15 +11,19 @@ import (
 	"github.com/goalbot/goalbot/bot/ref"
 )
 
-const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at, status_version`
+const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at, status_version, doc_schema`
 
 func scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
 	var g bot.Goal
 	var tracking, doc string
-	if err := s.Scan(&g.ID, &g.Title, &g.Source, &g.Revision, &tracking, &doc, &g.Notices, &g.UpdatedAt, &g.StatusVersion); err != nil {
+	var schema int
+	if err := s.Scan(&g.ID, &g.Title, &g.Source, &g.Revision, &tracking, &doc, &g.Notices, &g.UpdatedAt, &g.StatusVersion, &schema); err != nil {
 		return g, err
 	}
-	g.Doc = []byte(doc)
+	var err error
+	if g.Doc, err = decodeDoc(schema, doc); err != nil {
+		return g, fmt.Errorf("goal %s: %w", g.ID, err)
+	}
 	g.UpdatedAt = g.UpdatedAt.UTC()
 	if tracking != "" {
 		r, err := ref.Parse(tracking, ref.Ref{})
@@ -37,13 +41,18 @@ func (db *DB) SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error 
 	if g.UpdatedAt.IsZero() {
 		g.UpdatedAt = db.Now()
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	doc, err := encodeDoc(g.Doc)
+	if err != nil {
+		return fmt.Errorf("save goal %s: %w", g.ID, err)
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		// A saved document may read differently: its version moves too.
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO goals (`+goalColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO goals (`+goalColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
 			ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
 			revision = excluded.revision, tracking_issue = excluded.tracking_issue, doc = excluded.doc,
-			notices = excluded.notices, updated_at = excluded.updated_at, status_version = goals.status_version + 1`),
-			g.ID, g.Title, g.Source, g.Revision, g.TrackingIssue.String(), string(g.Doc), g.Notices, g.UpdatedAt.UTC())
+			notices = excluded.notices, updated_at = excluded.updated_at, status_version = goals.status_version + 1,
+			doc_schema = excluded.doc_schema`),
+			g.ID, g.Title, g.Source, g.Revision, g.TrackingIssue.String(), doc, g.Notices, g.UpdatedAt.UTC(), docSchema)
 		if err != nil {
 			return err
 		}

@@ -12,15 +12,16 @@ import (
 	"github.com/goalbot/goalbot/bot/ref"
 )
 
-const itemColumns = `ref, kind, title, state, is_pull, labels, author, updated_at, etag, fcp, mcp, gone, fetched_at`
+const itemColumns = `ref, kind, title, state, is_pull, labels, author, updated_at, etag, fcp, mcp, gone, fetched_at, state_schema`
 
 func scanItem(s interface{ Scan(...any) error }) (bot.Item, error) {
 	var it bot.Item
 	var r, labels string
-	var fcp, mcp sql.NullString
+	var fcpJSON, mcpJSON sql.NullString
 	var updated, fetched sql.NullTime
+	var schema int
 	if err := s.Scan(&r, &it.Kind, &it.Title, &it.State, &it.IsPull, &labels, &it.Author, &updated,
-		&it.ETag, &fcp, &mcp, &it.Gone, &fetched); err != nil {
+		&it.ETag, &fcpJSON, &mcpJSON, &it.Gone, &fetched, &schema); err != nil {
 		return it, err
 	}
 	var err error
@@ -30,11 +31,8 @@ func scanItem(s interface{ Scan(...any) error }) (bot.Item, error) {
 	if err := json.Unmarshal([]byte(labels), &it.Labels); err != nil {
 		return it, fmt.Errorf("item %s labels: %w", r, err)
 	}
-	if fcp.Valid {
-		it.FCP = json.RawMessage(fcp.String)
-	}
-	if mcp.Valid {
-		it.MCP = json.RawMessage(mcp.String)
+	if it.FCP, it.MCP, err = decodeState(schema, fcpJSON, mcpJSON); err != nil {
+		return it, fmt.Errorf("item %s: %w", r, err)
 	}
 	it.UpdatedAt, it.FetchedAt = updated.Time.UTC(), fetched.Time.UTC()
 	if !updated.Valid {
@@ -44,10 +42,6 @@ func scanItem(s interface{ Scan(...any) error }) (bot.Item, error) {
 		it.FetchedAt = fetched.Time
 	}
 	return it, nil
-}
-
-func nullJSON(b json.RawMessage) sql.NullString {
-	return sql.NullString{String: string(b), Valid: len(b) > 0}
 }
 
 // Item returns the stored item, or an ENOTFOUND error.
@@ -90,13 +84,17 @@ func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	fcpJSON, mcpJSON, err := encodeState(it.FCP, it.MCP)
+	if err != nil {
+		return fmt.Errorf("save item %s: %w", it.Ref, err)
+	}
+	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, title = excluded.title, state = excluded.state,
 		is_pull = excluded.is_pull, labels = excluded.labels, author = excluded.author,
 		updated_at = excluded.updated_at, etag = excluded.etag, fcp = excluded.fcp, mcp = excluded.mcp,
-		gone = excluded.gone, fetched_at = excluded.fetched_at`),
+		gone = excluded.gone, fetched_at = excluded.fetched_at, state_schema = excluded.state_schema`),
 		it.Ref.String(), it.Kind, it.Title, it.State, it.IsPull, string(labels), it.Author, nullTime(it.UpdatedAt),
-		it.ETag, nullJSON(it.FCP), nullJSON(it.MCP), it.Gone, nullTime(it.FetchedAt))
+		it.ETag, fcpJSON, mcpJSON, it.Gone, nullTime(it.FetchedAt), stateSchema)
 	if err != nil {
 		return fmt.Errorf("save item %s: %w", it.Ref, err)
 	}

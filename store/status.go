@@ -14,7 +14,7 @@ import (
 
 // Statuses returns the stored status of every subgoal of goal, by subgoal id.
 func (db *DB) Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error) {
-	rows, err := db.query(ctx, `SELECT goal, subgoal, status, detail, doc_status, disagree, since
+	rows, err := db.query(ctx, `SELECT goal, subgoal, status, detail, doc_status, disagree, provisional, since
 		FROM statuses WHERE goal = ?`, goal)
 	if err != nil {
 		return nil, fmt.Errorf("statuses of %s: %w", goal, err)
@@ -23,7 +23,7 @@ func (db *DB) Statuses(ctx context.Context, goal string) (map[string]bot.Subgoal
 	out := map[string]bot.SubgoalStatus{}
 	for rows.Next() {
 		var s bot.SubgoalStatus
-		if err := rows.Scan(&s.Goal, &s.Subgoal, &s.Status, &s.Detail, &s.DocStatus, &s.Disagree, &s.Since); err != nil {
+		if err := rows.Scan(&s.Goal, &s.Subgoal, &s.Status, &s.Detail, &s.DocStatus, &s.Disagree, &s.Provisional, &s.Since); err != nil {
 			return nil, fmt.Errorf("statuses of %s: %w", goal, err)
 		}
 		s.Since = s.Since.UTC()
@@ -45,10 +45,11 @@ func (db *DB) SaveStatuses(ctx context.Context, goal string, changed []bot.Subgo
 		}
 		for _, s := range changed {
 			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO statuses
-				(goal, subgoal, status, detail, doc_status, disagree, since) VALUES (?, ?, ?, ?, ?, ?, ?)
+				(goal, subgoal, status, detail, doc_status, disagree, provisional, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (goal, subgoal) DO UPDATE SET status = excluded.status, detail = excluded.detail,
-				doc_status = excluded.doc_status, disagree = excluded.disagree, since = excluded.since`),
-				goal, s.Subgoal, s.Status, s.Detail, s.DocStatus, s.Disagree, s.Since.UTC()); err != nil {
+				doc_status = excluded.doc_status, disagree = excluded.disagree, provisional = excluded.provisional,
+				since = excluded.since`),
+				goal, s.Subgoal, s.Status, s.Detail, s.DocStatus, s.Disagree, s.Provisional, s.Since.UTC()); err != nil {
 				return err
 			}
 		}

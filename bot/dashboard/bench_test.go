@@ -38,7 +38,7 @@ func bigSnapshot() *Snapshot {
 				sub := goaldoc.Subgoal{ID: fmt.Sprintf("p%d/c%d", p, c), Title: fmt.Sprintf("Task %d of parent %d", c, p), Owners: []string{fmt.Sprintf("dev%d", c)}}
 				parent.Children = append(parent.Children, sub)
 				st := all[(g+p+c)%len(all)]
-				goal.Statuses[sub.ID] = bot.SubgoalStatus{Status: string(st), Detail: "merge, 5/8 reviewed, 1 concern", Since: now.AddDate(0, 0, -c)}
+				goal.Statuses[sub.ID] = bot.SubgoalStatus{Status: st, Detail: "merge, 5/8 reviewed, 1 concern", Since: now.AddDate(0, 0, -c)}
 				if n < 300 && c < 2 {
 					r := ref.New("rust-lang", "rfcs", 3000+n)
 					goal.Links = append(goal.Links, bot.Link{Goal: id, Subgoal: sub.ID, Item: r, Origin: bot.OriginDocument})

@@ -222,7 +222,7 @@ func (w *world) summary(g *Goal) GoalSummary {
 		}
 		st := string(status.NotStarted)
 		if v, ok := g.Statuses[sg.ID]; ok && v.Status != "" {
-			st = v.Status
+			st = string(v.Status)
 		}
 		counts[st]++
 		s.Subgoals++
@@ -331,7 +331,7 @@ func (w *world) subgoal(g *Goal, sg *goaldoc.Subgoal, depth int) SubgoalView {
 	v := SubgoalView{ID: sg.ID, Title: sg.Title, Line: sg.Line, Depth: depth, Owners: append([]string{}, sg.Owners...),
 		Status: string(status.NotStarted), Items: []ItemView{}, History: []Transition{}, Children: []SubgoalView{}}
 	if st, ok := g.Statuses[sg.ID]; ok {
-		v.Status, v.Detail, v.Since, v.DocStatus, v.Disagree = st.Status, st.Detail, st.Since, st.DocStatus, st.Disagree
+		v.Status, v.Detail, v.Since, v.DocStatus, v.Disagree = string(st.Status), st.Detail, st.Since, string(st.DocStatus), st.Disagree
 	}
 	for _, l := range w.links[g.ID][sg.ID] {
 		iv := ItemView{ItemRef: w.itemRef(l.Item), Origin: l.Origin}
@@ -356,7 +356,7 @@ func (w *world) subgoal(g *Goal, sg *goaldoc.Subgoal, depth int) SubgoalView {
 
 func (w *world) transition(t bot.Transition) Transition {
 	v := Transition{At: t.At, Goal: t.Goal, Subgoal: t.Subgoal, SubgoalTitle: titleOr(w.titles[t.Goal], t.Subgoal),
-		From: t.Old, To: t.New, Detail: t.Detail, Cause: "sync, command or document change"}
+		From: string(t.Old), To: string(t.New), Detail: t.Detail, Cause: "sync, command or document change"}
 	if t.DeliveryID != "" {
 		v.Cause = "webhook delivery " + t.DeliveryID
 	}
@@ -556,10 +556,10 @@ func (w *world) person(login string) Person {
 			if slices.ContainsFunc(sg.Owners, func(x string) bool { return equalLogin(x, login) }) {
 				st := g.Statuses[sg.ID]
 				if st.Status == "" {
-					st.Status = string(status.NotStarted)
+					st.Status = status.NotStarted
 				}
 				p.Subgoals = append(p.Subgoals, OwnedSubgoal{GoalRef: GoalRef{Goal: g.ID, GoalTitle: g.Title, Subgoal: sg.ID, SubgoalTitle: sg.Title},
-					Status: st.Status, Detail: st.Detail})
+					Status: string(st.Status), Detail: st.Detail})
 			}
 			return true
 		})

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -77,11 +76,10 @@ func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
 // bot.Goal.Doc today; when that becomes a *goaldoc.Document, return a copy
 // of it, an error when nil).
 func decodeGoal(g bot.Goal) (goaldoc.Document, error) {
-	var doc goaldoc.Document
-	if err := json.Unmarshal(g.Doc, &doc); err != nil {
-		return doc, fmt.Errorf("goal %s: stored document: %w", g.ID, err)
+	if g.Doc == nil {
+		return goaldoc.Document{}, fmt.Errorf("goal %s: no stored document", g.ID)
 	}
-	return doc, nil
+	return *g.Doc, nil
 }
 
 // decodeItem turns a stored item into the dashboard's, decoding its FCP and
@@ -92,15 +90,11 @@ func decodeItem(it bot.Item) (Item, error) {
 	v := Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
 		Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone,
 		FCP: fcp.State{Phase: fcp.PhaseNone}, MCP: fcp.MCP{Phase: fcp.MCPNone}}
-	if len(it.FCP) > 0 {
-		if err := json.Unmarshal(it.FCP, &v.FCP); err != nil {
-			return v, fmt.Errorf("item %s: stored FCP state: %w", it.Ref, err)
-		}
+	if it.FCP.Phase != "" {
+		v.FCP = it.FCP
 	}
-	if len(it.MCP) > 0 {
-		if err := json.Unmarshal(it.MCP, &v.MCP); err != nil {
-			return v, fmt.Errorf("item %s: stored MCP state: %w", it.Ref, err)
-		}
+	if it.MCP.Phase != "" {
+		v.MCP = it.MCP
 	}
 	return v, nil
 }

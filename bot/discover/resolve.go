@@ -1,7 +1,7 @@
 package discover
 
 import (
-	"bytes"
+	"github.com/goalbot/goalbot/bot/fcp"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
@@ -53,8 +53,7 @@ func IsStabilizing(it bot.Item) bool {
 	if it.IsPull {
 		return IsStabilization(it.Title)
 	}
-	fcp := bytes.TrimSpace(it.FCP)
-	return KindOf(it) == KindTrackingIssue && len(fcp) > 0 && !bytes.Equal(fcp, []byte("null"))
+	return KindOf(it) == KindTrackingIssue && it.FCP.Phase != "" && it.FCP.Phase != fcp.PhaseNone
 }
 
 // repoKind guesses a kind from the repository alone, for items not read

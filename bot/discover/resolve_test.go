@@ -1,21 +1,21 @@
 package discover
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/fcp"
 	"github.com/goalbot/goalbot/bot/ref"
 )
 
 func TestCandidates(t *testing.T) {
-	fcp := json.RawMessage(`{"phase":"active","disposition":"merge"}`)
+	active := fcp.State{Phase: fcp.PhaseActive, Disposition: fcp.Merge}
 	items := map[ref.Ref]bot.Item{
 		rust(132706): {Ref: rust(132706), Kind: bot.KindPR, IsPull: true, Title: "Stabilize async closures"},
-		rust(62290):  {Ref: rust(62290), Kind: bot.KindIssue, Title: "Tracking issue for async closures", Labels: []string{"C-tracking-issue"}, FCP: fcp},
-		rust(44874):  {Ref: rust(44874), Kind: bot.KindIssue, Title: "Tracking issue for arbitrary_self_types", FCP: json.RawMessage("null")},
+		rust(62290):  {Ref: rust(62290), Kind: bot.KindIssue, Title: "Tracking issue for async closures", Labels: []string{"C-tracking-issue"}, FCP: active},
+		rust(44874):  {Ref: rust(44874), Kind: bot.KindIssue, Title: "Tracking issue for arbitrary_self_types", FCP: fcp.State{Phase: fcp.PhaseNone}},
 		rfcs(3654):   {Ref: rfcs(3654), Kind: bot.KindRFC, IsPull: true, Title: "Return type notation"},
 		rust(9):      {Ref: rust(9), Kind: bot.KindPR, IsPull: true, Title: "Fix ICE in stabilized code"},
 	}

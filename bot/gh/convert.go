@@ -3,36 +3,16 @@ package gh
 import (
 	"time"
 
+	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/google/go-github/v62/github"
 )
 
-// Issue is an issue or pull request as goalbot reads it: plain values,
-// converted at the edge so the domain never sees go-github's pointers.
-type Issue struct {
-	Repo              ref.Ref // the item itself: owner/repo#N
-	Title, Body       string
-	State             string // "open", "closed" or "merged"
-	IsPull            bool
-	Labels            []string
-	Author            string
-	AuthorAssociation string // OWNER, MEMBER, CONTRIBUTOR, NONE, …
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	ClosedAt          time.Time // zero while open
-	ETag              string    // for the next conditional read; "" when unknown
-}
+// Issue is an issue or pull request as goalbot reads it (see bot.Issue).
+type Issue = bot.Issue
 
-// Comment is an issue or pull request comment.
-type Comment struct {
-	ID                int64
-	Author            string
-	AuthorType        string // "User" or "Bot"
-	AuthorAssociation string
-	Body, URL         string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-}
+// Comment is an issue or pull request comment (see bot.Comment).
+type Comment = bot.Comment
 
 // Item states as Issue.State spells them.
 const (
@@ -46,7 +26,7 @@ const (
 // "merged".
 func IssueFrom(r ref.Ref, is *github.Issue) Issue {
 	out := Issue{Repo: r, Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState(),
-		IsPull: is.IsPullRequest(), Author: is.GetUser().GetLogin(),
+		IsPull: is.IsPullRequest(), Author: is.GetUser().GetLogin(), AuthorType: is.GetUser().GetType(),
 		AuthorAssociation: is.GetAuthorAssociation(), CreatedAt: utc(is.GetCreatedAt()),
 		UpdatedAt: utc(is.GetUpdatedAt()), ClosedAt: utc(is.GetClosedAt())}
 	if is.PullRequestLinks != nil && is.PullRequestLinks.MergedAt != nil {
@@ -63,7 +43,7 @@ func IssueFrom(r ref.Ref, is *github.Issue) Issue {
 // "merged".
 func PullFrom(r ref.Ref, pr *github.PullRequest) Issue {
 	out := Issue{Repo: r, Title: pr.GetTitle(), Body: pr.GetBody(), State: pr.GetState(),
-		IsPull: true, Author: pr.GetUser().GetLogin(),
+		IsPull: true, Author: pr.GetUser().GetLogin(), AuthorType: pr.GetUser().GetType(),
 		AuthorAssociation: pr.GetAuthorAssociation(), CreatedAt: utc(pr.GetCreatedAt()),
 		UpdatedAt: utc(pr.GetUpdatedAt()), ClosedAt: utc(pr.GetClosedAt())}
 	if pr.GetMerged() || pr.MergedAt != nil {

@@ -33,7 +33,7 @@ func TestGetIssueETag(t *testing.T) {
 		t.Fatalf("first read: %v, notModified %v", err, notModified)
 	}
 	want := Issue{Repo: r, Title: "issue 3654", Body: "body of issue 3654", State: "open",
-		Labels: []string{"T-lang", "proposed-final-comment-period"}, Author: "nikomatsakis",
+		Labels: []string{"T-lang", "proposed-final-comment-period"}, Author: "nikomatsakis", AuthorType: "User",
 		AuthorAssociation: "MEMBER", CreatedAt: time.Date(2024, 7, 1, 10, 0, 0, 0, time.UTC),
 		UpdatedAt: time.Date(2024, 7, 2, 11, 0, 0, 0, time.UTC), ETag: iss.ETag}
 	if !reflect.DeepEqual(iss, want) {

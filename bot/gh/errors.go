@@ -49,12 +49,13 @@ func (e *RetryAfterError) Unwrap() error { return e.Err }
 // RetryDelay returns Delay; it lets the job runner snooze instead of retry.
 func (e *RetryAfterError) RetryDelay() time.Duration { return e.Delay }
 
-// IsRetryAfter reports whether err (classified or not) is a rate limit, and
+// IsRetryAfter reports whether err (classified or not) is a rate limit, or
+// any other error that says when to try again (a RetryDelay method), and
 // how long to wait before trying again.
 func IsRetryAfter(err error) (time.Duration, bool) {
-	var ra *RetryAfterError
+	var ra interface{ RetryDelay() time.Duration }
 	if errors.As(Classify(err), &ra) {
-		return ra.Delay, true
+		return ra.RetryDelay(), true
 	}
 	return 0, false
 }

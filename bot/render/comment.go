@@ -55,6 +55,9 @@ type ItemLink struct {
 	Title  string
 	IsPull bool
 	Auto   bool // placed by discovery, not by a person: shown "(auto)"
+	// Detail is set by core.View for dashboards (nil when the item was not
+	// read yet); the comment does not print it.
+	Detail *ItemDetail
 }
 
 // StatusComment renders the living status comment of v: the marker line,

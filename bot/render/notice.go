@@ -15,18 +15,21 @@ type NoticeView struct {
 	Item      ItemLink      // the item that moved; zero Ref when none did
 	Status    status.Status // the new status
 	Detail    string
+	// Key names the transition in the marker (subgoal, status, time), so a
+	// notice whose answer was lost is found instead of posted twice.
+	Key string
 }
 
 // Notice renders a short transition notice, e.g.
 //
 //	FCP started on [rust-lang/rfcs#3654](…) “Return type notation” (merge, ends 2024-08-20) — subgoal “approve RTN RFC” of goal “…”.
 //
-// after a hidden "<!-- goalbot:notice goal=ID -->" line (which ParseMarker
+// after a hidden "<!-- goalbot:notice goal=ID transition=KEY -->" line (which ParseMarker
 // does not take for a status comment). Copied text is escaped as in
 // StatusComment.
 func Notice(n NoticeView) string {
 	var b strings.Builder
-	b.WriteString(noticePrefix + SafeID(n.GoalID) + markerSuffix + "\n")
+	b.WriteString(NoticeMarker(n.GoalID, n.Key) + "\n")
 	subgoal := "subgoal “" + Escape(clip(strings.TrimSpace(n.Subgoal), maxTitle)) + "”"
 	goal := "goal “" + Escape(clip(strings.TrimSpace(n.GoalTitle), maxTitle)) + "”"
 	detail := ""

@@ -64,7 +64,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c := &call{s: s, r: r, params: params, who: who, body: body}
-	s.write(w, r, rt, who, rt.handle(c))
+	rep := rt.handle(c)
+	if rep.status < 300 {
+		if mode, lost := s.takeLost(rt, method); lost {
+			s.loseAnswer(w, r, rt, who, mode)
+			return
+		}
+	}
+	s.write(w, r, rt, who, rep)
 }
 
 // write encodes rep, applies ETag/If-None-Match, sets rate-limit headers and counts the request.

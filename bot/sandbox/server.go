@@ -49,6 +49,8 @@ type Server struct {
 	fa faults
 	sx Stats
 
+	lost lostAnswers // see LoseAnswerNext
+
 	hooks *hookQueue
 }
 

@@ -4,69 +4,38 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/command"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
-	"github.com/google/go-github/v62/github"
 	"github.com/rs/zerolog"
 )
 
 // trigger is a comment (or issue body, or review body) that may hold
 // commands, normalised from the three webhook shapes.
 type trigger struct {
-	item        gh.Issue
+	item        bot.Issue
 	commentID   int64 // 0 for an issue body or a review
 	reviewID    int64
 	body, prev  string // prev: the body before an edit, "" otherwise
 	author      string
 	authorType  string
 	association string
-	url         string
 }
 
 // handleCommands runs /goal commands from issue comments, issue bodies and
 // pull request review bodies, and answers every one of them.
 func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook(d.Event, d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "%s payload: %v", d.Event, err)
-	}
-	var tr trigger
-	switch e := ev.(type) {
-	case *github.IssueCommentEvent:
-		if a := e.GetAction(); (a != "created" && a != "edited") || e.Comment == nil || e.Issue == nil || e.Repo == nil {
-			return nil
-		}
-		c := e.Comment
-		tr = trigger{item: issueSnapshot(e.Issue, e.Repo), commentID: c.GetID(), body: c.GetBody(),
-			author: c.GetUser().GetLogin(), authorType: c.GetUser().GetType(), association: c.GetAuthorAssociation(), url: c.GetHTMLURL()}
-		if e.GetAction() == "edited" && e.Changes != nil && e.Changes.Body != nil {
-			tr.prev = e.Changes.Body.GetFrom()
-		}
-	case *github.IssuesEvent:
-		if e.GetAction() != "opened" || e.Issue == nil || e.Repo == nil {
-			return nil
-		}
-		is := e.Issue
-		tr = trigger{item: issueSnapshot(is, e.Repo), body: is.GetBody(), author: is.GetUser().GetLogin(),
-			authorType: is.GetUser().GetType(), association: is.GetAuthorAssociation(), url: is.GetHTMLURL()}
-	case *github.PullRequestReviewEvent:
-		if e.GetAction() != "submitted" || e.Review == nil || e.PullRequest == nil || e.Repo == nil {
-			return nil
-		}
-		rv := e.Review
-		tr = trigger{item: pullSnapshot(e.PullRequest, e.Repo), reviewID: rv.GetID(), body: rv.GetBody(),
-			author: rv.GetUser().GetLogin(), authorType: rv.GetUser().GetType(), association: rv.GetAuthorAssociation(), url: rv.GetHTMLURL()}
-	default:
-		return nil
+	tr, ok, err := triggerOf(d)
+	if err != nil || !ok {
+		return err
 	}
 	login, err := t.gh.BotLogin(ctx)
 	if err != nil {
@@ -84,6 +53,122 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 	}
 	// One answer per (comment, revision): a redelivered or repeated event
 	// finds its claim and does not answer again.
+	key, revision := tr.replyKey()
+	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
+	if err != nil {
+		return fmt.Errorf("claim the reply to %s: %w", tr.item.Repo, err)
+	}
+	if !claimed && replyID != 0 {
+		return nil
+	}
+	marker := render.ReplyMarker(key, revision)
+	if !claimed {
+		// Claimed before without a reply recorded: an earlier attempt may
+		// have posted it and lost the answer. Adopt what it posted.
+		found, err := t.gh.FindComment(ctx, tr.item.Repo, marker, 0)
+		if err != nil {
+			return fmt.Errorf("look for the reply on %s: %w", tr.item.Repo, err)
+		}
+		if found != 0 {
+			return t.store.SetReplyID(ctx, key, revision, found)
+		}
+	}
+	replies, okCount := t.runCommands(ctx, tr, cmds)
+	r := tr.item.Repo
+	if okCount > 0 && tr.commentID != 0 {
+		if err := t.gh.React(ctx, r, tr.commentID, "+1"); err != nil {
+			return err
+		}
+	} else if okCount > 0 && tr.reviewID == 0 {
+		if err := t.gh.React(ctx, r, 0, "+1"); err != nil {
+			return err
+		}
+	}
+	done := int64(-1) // answered with a reaction only
+	if len(replies) > 0 {
+		id, err := t.gh.CreateComment(ctx, r, render.Reply(marker, tr.author, replies))
+		if err != nil {
+			return fmt.Errorf("reply on %s: %w", r, err)
+		}
+		done = id
+	}
+	if err := t.store.SetReplyID(ctx, key, revision, done); err != nil {
+		return fmt.Errorf("record the reply on %s: %w", r, err)
+	}
+	return nil
+}
+
+// runCommands runs a trigger's commands in order and returns the answers
+// to post (refusals, and answers with text) and how many succeeded.
+func (t *Tracker) runCommands(ctx context.Context, tr trigger, cmds []command.Command) ([]render.ReplyPart, int) {
+	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
+	var replies []render.ReplyPart
+	okCount := 0
+	for _, c := range cmds {
+		out, err := t.runCommand(ctx, tr, c)
+		switch {
+		case err != nil && bot.ErrorCode(err) == bot.EINTERNAL && !isUserError(err):
+			// A fault (store, GitHub): the user reads "Internal error.", the
+			// operator the cause.
+			log.Error().Err(err).Str("command", c.Raw).Msg("command failed")
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: refusal(err), Refusal: true})
+		case err != nil:
+			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: refusal(err), Refusal: true})
+		case out != "":
+			replies = append(replies, render.ReplyPart{Command: c.Raw, Text: out})
+			okCount++
+		default:
+			log.Info().Str("command", c.Raw).Msg("command done")
+			okCount++
+		}
+	}
+	return replies, okCount
+}
+
+// triggerOf normalises an issue_comment (created or edited), issues
+// (opened) or pull_request_review (submitted) delivery into a trigger;
+// ok is false for other deliveries.
+func triggerOf(d bot.Delivery) (trigger, bool, error) {
+	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	if err != nil {
+		return trigger{}, false, err
+	}
+	var tr trigger
+	switch e := ev.(type) {
+	case *bot.CommentEvent:
+		if e.Action != "created" && e.Action != "edited" {
+			return trigger{}, false, nil
+		}
+		c := e.Comment
+		tr = trigger{item: e.Item, commentID: c.ID, body: c.Body, author: c.Author, authorType: c.AuthorType,
+			association: c.AuthorAssociation}
+		if e.Action == "edited" {
+			tr.prev = e.PrevBody
+		}
+	case *bot.ItemEvent:
+		if d.Event != "issues" || e.Action != "opened" {
+			return trigger{}, false, nil
+		}
+		is := e.Item
+		tr = trigger{item: is, body: is.Body, author: is.Author, authorType: is.AuthorType, association: is.AuthorAssociation}
+	case *bot.ReviewEvent:
+		if e.Action != "submitted" {
+			return trigger{}, false, nil
+		}
+		rv := e.Review
+		tr = trigger{item: e.Item, reviewID: rv.ID, body: rv.Body, author: rv.Author, authorType: rv.AuthorType,
+			association: rv.AuthorAssociation}
+	default:
+		return trigger{}, false, nil
+	}
+	return tr, true, nil
+}
+
+// replyKey names the trigger for the reply claim and marker: the comment,
+// the review (negative) or the issue body (negative, shifted), and a hash of
+// the text's revision.
+func (tr trigger) replyKey() (int64, string) {
 	key := tr.commentID
 	if key == 0 {
 		key = -tr.reviewID
@@ -92,63 +177,20 @@ func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
 		key = -int64(tr.item.Repo.Number) << 20 // issue bodies: one per issue
 	}
 	sum := sha256.Sum256([]byte(tr.item.Repo.String() + "\x00" + tr.body))
-	revision := hex.EncodeToString(sum[:8])
-	claimed, replyID, err := t.store.ClaimReply(ctx, key, revision)
-	if err != nil {
-		return err
-	}
-	if !claimed && replyID != 0 {
-		return nil
-	}
-	log := zerolog.Ctx(ctx).With().Str("item", tr.item.Repo.String()).Str("commenter", tr.author).Logger()
-	var replies []string
-	okCount := 0
-	for _, c := range cmds {
-		out, err := t.runCommand(ctx, tr, c)
-		switch {
-		case err != nil:
-			log.Info().Err(err).Str("command", c.Raw).Msg("command refused")
-			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), render.Quiet(refusal(err))))
-		case out != "":
-			replies = append(replies, fmt.Sprintf("> %s\n\n%s", render.Escape(c.Raw), out))
-			okCount++
-		default:
-			log.Info().Str("command", c.Raw).Msg("command done")
-			okCount++
-		}
-	}
-	r := tr.item.Repo
-	client, err := t.gh.Repo(ctx, r.Owner, r.Repo)
-	if err != nil {
-		return err
-	}
-	if okCount > 0 && tr.commentID != 0 {
-		if _, _, err := client.Reactions.CreateIssueCommentReaction(ctx, r.Owner, r.Repo, tr.commentID, "+1"); err != nil {
-			return fmt.Errorf("react to comment %d: %w", tr.commentID, gh.Classify(err))
-		}
-	} else if okCount > 0 && tr.reviewID == 0 {
-		if _, _, err := client.Reactions.CreateIssueReaction(ctx, r.Owner, r.Repo, r.Number, "+1"); err != nil {
-			return fmt.Errorf("react to %s: %w", r, gh.Classify(err))
-		}
-	}
-	done := int64(-1) // answered with a reaction only
-	if len(replies) > 0 {
-		// The commenter is the one person a reply may mention.
-		body := fmt.Sprintf("@%s\n\n%s\n\n%s", tr.author, strings.Join(replies, "\n\n---\n\n"),
-			"<sub>goalbot answers `/goal` commands; `/goal help` lists them.</sub>")
-		cm, _, err := client.Issues.CreateComment(ctx, r.Owner, r.Repo, r.Number, &github.IssueComment{Body: github.String(body)})
-		if err != nil {
-			return fmt.Errorf("reply on %s: %w", r, gh.Classify(err))
-		}
-		done = cm.GetID()
-	}
-	return t.store.SetReplyID(ctx, key, revision, done)
+	return key, hex.EncodeToString(sum[:8])
 }
 
 // Replier is the store's record of answered commands.
 type Replier interface {
 	ClaimReply(ctx context.Context, commentID int64, revision string) (bool, int64, error)
 	SetReplyID(ctx context.Context, commentID int64, revision string, replyID int64) error
+}
+
+// isUserError reports whether err is a parse error of the user's command.
+func isUserError(err error) bool {
+	var uv *command.UnknownVerbError
+	var se *command.SyntaxError
+	return errors.As(err, &uv) || errors.As(err, &se)
 }
 
 // refusal words an error for the reply: domain errors as they are, the
@@ -203,20 +245,16 @@ func orNone(s string) string {
 }
 
 // goalOf returns the goal whose tracking issue is r.
-func (t *Tracker) goalOf(ctx context.Context, r ref.Ref) (bot.Goal, goaldoc.Document, error) {
+func (t *Tracker) goalOf(ctx context.Context, r ref.Ref) (bot.Goal, *goaldoc.Document, error) {
 	goals, err := t.store.GoalsByTrackingIssue(ctx, r)
 	if err != nil {
-		return bot.Goal{}, goaldoc.Document{}, err
+		return bot.Goal{}, nil, fmt.Errorf("goals tracked on %s: %w", r, err)
 	}
 	if len(goals) == 0 {
-		return bot.Goal{}, goaldoc.Document{}, bot.Errorf(bot.ENOTFOUND,
+		return bot.Goal{}, nil, bot.Errorf(bot.ENOTFOUND,
 			"%s is not the tracking issue of any goal goalbot follows; name the goal's tracking issue, e.g. `/goal track rust-lang/goals#105 \"approve RFC\"`", r)
 	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(goals[0].Doc, &doc); err != nil {
-		return goals[0], doc, err
-	}
-	return goals[0], doc, nil
+	return goals[0], goals[0].Doc, nil
 }
 
 func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error {
@@ -234,16 +272,17 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 		return err
 	}
 	item := tr.item.Repo
-	if _, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()}); err != nil {
-		return err
+	added, err := t.store.AddLink(ctx, bot.Link{Goal: g.ID, Subgoal: sg.ID, Item: item, Origin: bot.OriginCommand, By: tr.author, At: t.now()})
+	if err != nil {
+		return fmt.Errorf("link %s to goal %s: %w", item, g.ID, err)
 	}
 	// Record what the payload shows now; a full read (comments, FCP
-	// history) follows as a job.
+	// history) follows as a job. A new link is shown even when no status
+	// moves.
 	sn := tr.item
-	if err := t.updateItem(ctx, item, cause{Item: item}, func(s *itemState) error {
-		s.merge(sn)
-		s.fcp = s.fcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
-		s.mcp = s.mcp.ApplyLabels(sn.Labels, sn.UpdatedAt)
+	if err := t.updateItem(ctx, item, cause{Item: item, Shown: added}, func(s *bot.Item) error {
+		core.Merge(s, sn)
+		core.ApplyLabels(s, sn)
 		return nil
 	}); err != nil {
 		return err
@@ -262,11 +301,11 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 	}
 	links, err := t.store.LinksToItem(ctx, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("links to %s: %w", tr.item.Repo, err)
 	}
 	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("unlink %s: %w", tr.item.Repo, err)
 	}
 	if n == 0 {
 		what := "any goal"
@@ -282,7 +321,7 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 	for _, l := range links {
 		if (goalID == "" || l.Goal == goalID) && !done[l.Goal] {
 			done[l.Goal] = true
-			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.Repo}); err != nil {
+			if err := t.Recompute(ctx, l.Goal, cause{Item: tr.item.Repo, Shown: true}); err != nil {
 				return err
 			}
 		}
@@ -295,7 +334,7 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 	goals, err := t.store.GoalsByTrackingIssue(ctx, tr.item.Repo)
 	if err != nil {
-		return err
+		return fmt.Errorf("goals tracked on %s: %w", tr.item.Repo, err)
 	}
 	if len(goals) == 0 {
 		links, err := t.store.LinksToItem(ctx, tr.item.Repo)
@@ -325,49 +364,50 @@ func (t *Tracker) refreshCommand(ctx context.Context, tr trigger) error {
 }
 
 // statusReply describes the goals and subgoals an item serves, its FCP or
-// MCP state and each status.
+// MCP state and each status (render.StatusReply). Store faults are
+// returned, never shown as a half-empty table.
 func (t *Tracker) statusReply(ctx context.Context, r ref.Ref) (string, error) {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("links to %s: %w", r, err)
 	}
+	v := render.StatusReplyView{Item: r}
 	if len(links) == 0 {
-		return fmt.Sprintf("%s serves no goal goalbot follows. Link it with `/goal track <tracking-issue> <subgoal>`.", r), nil
+		return render.StatusReply(v), nil
 	}
-	var b strings.Builder
-	if it, err := t.store.Item(ctx, r); err == nil {
-		s, _ := decodeItem(it)
-		fmt.Fprintf(&b, "%s (%s, %s)", r, it.Kind, it.State)
-		if s.fcp.Phase != "" && s.fcp.Phase != "none" {
-			fmt.Fprintf(&b, "; FCP %s: %s", s.fcp.Phase, render.Escape(s.fcp.Detail()))
-		}
-		if s.mcp.Phase != "" && s.mcp.Phase != "none" {
-			fmt.Fprintf(&b, "; MCP %s: %s", s.mcp.Phase, render.Escape(s.mcp.Detail()))
-		}
-		b.WriteString("\n\n")
+	it, err := t.store.Item(ctx, r)
+	switch {
+	case err == nil:
+		v.Known, v.Kind, v.State = true, it.Kind, it.State
+		v.FCPPhase, v.FCPDetail = string(it.FCP.Phase), it.FCP.Detail()
+		v.MCPPhase, v.MCPDetail = string(it.MCP.Phase), it.MCP.Detail()
+	case bot.ErrorCode(err) != bot.ENOTFOUND:
+		return "", fmt.Errorf("item %s: %w", r, err)
 	}
-	b.WriteString("| goal | subgoal | status | linked by |\n|---|---|---|---|\n")
 	for _, l := range links {
-		g, err := t.store.Goal(ctx, l.Goal)
+		row, err := t.statusReplyRow(ctx, l)
 		if err != nil {
-			continue
+			return "", err
 		}
-		var doc goaldoc.Document
-		json.Unmarshal(g.Doc, &doc)
-		title := l.Subgoal
-		if s, ok := doc.Lookup(l.Subgoal); ok {
-			title = s.Title
-		}
-		st, _ := t.store.Statuses(ctx, l.Goal)
-		cell := st[l.Subgoal].Status
-		if d := st[l.Subgoal].Detail; d != "" {
-			cell += ": " + d
-		}
-		by := l.Origin
-		if l.By != "" {
-			by += " (" + render.Login(l.By) + ")"
-		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", render.Escape(g.Title), g.TrackingIssue, render.Escape(title), render.Escape(cell), by)
+		v.Rows = append(v.Rows, row)
 	}
-	return b.String(), nil
+	return render.StatusReply(v), nil
+}
+
+// statusReplyRow reads one goal and subgoal an item serves.
+func (t *Tracker) statusReplyRow(ctx context.Context, l bot.Link) (render.StatusReplyRow, error) {
+	g, doc, err := t.goalDoc(ctx, l.Goal)
+	if err != nil {
+		return render.StatusReplyRow{}, err
+	}
+	st, err := t.store.Statuses(ctx, l.Goal)
+	if err != nil {
+		return render.StatusReplyRow{}, fmt.Errorf("statuses of %s: %w", l.Goal, err)
+	}
+	title := l.Subgoal
+	if s, ok := doc.Lookup(l.Subgoal); ok {
+		title = s.Title
+	}
+	return render.StatusReplyRow{GoalTitle: g.Title, TrackingIssue: g.TrackingIssue, Subgoal: title,
+		Status: string(st[l.Subgoal].Status), Detail: st[l.Subgoal].Detail, Origin: l.Origin, By: l.By}, nil
 }

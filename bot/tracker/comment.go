@@ -5,21 +5,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
-	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
-	"github.com/goalbot/goalbot/bot/status"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
 
@@ -46,7 +41,7 @@ func (w *renderWorker) Work(ctx context.Context, j *river.Job[RenderStatus]) err
 	if errors.As(err, &busy) {
 		return river.JobSnooze(time.Second)
 	}
-	return jobError(err)
+	return jobError(wrap(err, "render the status comment of %s", j.Args.Goal))
 }
 
 // leaseBusyError says another worker is writing the goal's comment now.
@@ -56,55 +51,25 @@ func (e *leaseBusyError) Error() string {
 	return "status comment of " + e.goal + " is being written elsewhere"
 }
 
-// View builds the render view of a goal from the store.
+// View builds the render view of a goal from the store (core.View).
 func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, error) {
-	g, err := t.store.Goal(ctx, goalID)
+	g, doc, err := t.goalDoc(ctx, goalID)
 	if err != nil {
 		return render.GoalView{}, err
-	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(g.Doc, &doc); err != nil {
-		return render.GoalView{}, fmt.Errorf("goal %s: stored document: %w", goalID, err)
 	}
 	links, err := t.store.Links(ctx, goalID)
 	if err != nil {
-		return render.GoalView{}, err
+		return render.GoalView{}, fmt.Errorf("links of %s: %w", goalID, err)
 	}
 	statuses, err := t.store.Statuses(ctx, goalID)
 	if err != nil {
-		return render.GoalView{}, err
-	}
-	bySubgoal := map[string][]ref.Ref{}
-	for _, l := range links {
-		if !containsRef(bySubgoal[l.Subgoal], l.Item) {
-			bySubgoal[l.Subgoal] = append(bySubgoal[l.Subgoal], l.Item)
-		}
+		return render.GoalView{}, fmt.Errorf("statuses of %s: %w", goalID, err)
 	}
 	items, err := t.goalItems(ctx, goalID)
 	if err != nil {
 		return render.GoalView{}, err
 	}
-	v := render.GoalView{ID: g.ID, Title: g.Title, TrackingIssue: g.TrackingIssue, Source: g.Revision}
-	depth := map[string]int{}
-	doc.Walk(func(s, parent *goaldoc.Subgoal) bool {
-		if parent != nil {
-			depth[s.ID] = depth[parent.ID] + 1
-		}
-		st := statuses[s.ID]
-		row := render.Row{Depth: depth[s.ID], SubgoalID: s.ID, Subgoal: s.Title, Line: s.Line,
-			Status: status.Status(st.Status), Detail: st.Detail, DocStatus: status.Status(st.DocStatus),
-			Disagree: st.Disagree, Since: st.Since}
-		for _, r := range bySubgoal[s.ID] {
-			il := render.ItemLink{Ref: r}
-			if it := items[r]; it != nil {
-				il.Title, il.IsPull = it.Title, it.IsPull
-			}
-			row.Items = append(row.Items, il)
-		}
-		v.Rows = append(v.Rows, row)
-		return true
-	})
-	return v, nil
+	return core.View(g, doc, links, items, statuses), nil
 }
 
 // RenderStatus brings the living status comment of a goal in step with the
@@ -113,7 +78,7 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	g, err := t.store.Goal(ctx, goalID)
 	if err != nil {
-		return err
+		return fmt.Errorf("load goal %s: %w", goalID, err)
 	}
 	if g.TrackingIssue.IsZero() {
 		return nil
@@ -123,7 +88,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	owner := fmt.Sprintf("%s/%d", t.owner, t.leases.Add(1))
 	sc, ok, err := t.store.LeaseStatusComment(ctx, goalID, g.TrackingIssue, owner, leaseTTL)
 	if err != nil {
-		return err
+		return fmt.Errorf("lease the status comment of %s: %w", goalID, err)
 	}
 	if !ok {
 		return &leaseBusyError{goalID}
@@ -137,7 +102,7 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	// Under the lease, read the version first: what is rendered below is at
 	// least that new.
 	if g, err = t.store.Goal(ctx, goalID); err != nil {
-		return err
+		return fmt.Errorf("load goal %s: %w", goalID, err)
 	}
 	version := g.StatusVersion
 	if sc.CommentID != 0 && sc.Issue == g.TrackingIssue && sc.RenderedVersion >= version {
@@ -155,73 +120,69 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 		// Nothing shown changed: no write, but remember the version.
 		sc.RenderedVersion = version
 		if err := t.store.SaveStatusComment(ctx, sc, owner); err != nil {
-			return err
+			return fmt.Errorf("record the status comment of %s: %w", goalID, err)
 		}
 		saved = true
 		return nil
 	}
-	c, err := t.gh.Repo(ctx, issue.Owner, issue.Repo)
+	id, err := t.writeStatusComment(ctx, goalID, issue, sc, body)
 	if err != nil {
 		return err
 	}
-	id := sc.CommentID
-	if sc.Issue != issue {
-		id = 0 // the goal moved to another tracking issue
-	}
-	if id == 0 {
-		// Look before posting: a worker may have died after creating the
-		// comment but before recording it.
-		if id, err = t.findStatusComment(ctx, issue, goalID); err != nil {
-			return err
-		}
-	}
-	if id != 0 {
-		_, _, err = c.Issues.EditComment(ctx, issue.Owner, issue.Repo, id, &github.IssueComment{Body: github.String(body)})
-		if gh.IsNotFound(err) {
-			t.logger(ctx).Warn().Str("goal", goalID).Int64("comment", id).Msg("status comment was deleted; making it again")
-			id, err = 0, nil
-		}
-		if err != nil {
-			return fmt.Errorf("edit status comment of %s: %w", goalID, gh.Classify(err))
-		}
-	}
-	if id == 0 {
-		cm, _, err := c.Issues.CreateComment(ctx, issue.Owner, issue.Repo, issue.Number, &github.IssueComment{Body: github.String(body)})
-		if err != nil {
-			return fmt.Errorf("create status comment of %s: %w", goalID, gh.Classify(err))
-		}
-		id = cm.GetID()
-		t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Str("issue", issue.String()).Msg("status comment created")
-	} else {
-		t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
-	}
 	if err := t.store.SaveStatusComment(ctx, bot.StatusComment{Goal: goalID, Issue: issue, CommentID: id, BodyHash: hash, RenderedVersion: version}, owner); err != nil {
-		return err
+		return fmt.Errorf("record the status comment of %s: %w", goalID, err)
 	}
 	saved = true
 	return nil
 }
 
-// findStatusComment looks for the goal's marker in the bot's comments on
-// the tracking issue.
-func (t *Tracker) findStatusComment(ctx context.Context, issue ref.Ref, goalID string) (int64, error) {
-	login, err := t.gh.BotLogin(ctx)
-	if err != nil {
-		return 0, err
+// writeStatusComment edits the goal's living comment or creates it, and
+// returns its id. Whenever the stored id cannot be trusted — none stored
+// (a worker died after creating it, or its answer was lost), the goal moved
+// to another tracking issue, or the edit found it deleted — it first looks
+// for the goal's marker among the bot's comments and adopts what it finds,
+// so that however often a create is retried the issue holds one.
+func (t *Tracker) writeStatusComment(ctx context.Context, goalID string, issue ref.Ref, sc bot.StatusComment, body string) (int64, error) {
+	marker := render.Marker(goalID)
+	id := sc.CommentID
+	if sc.Issue != issue {
+		id = 0 // the goal moved to another tracking issue
 	}
-	comments, err := t.gh.ListComments(ctx, issue, time.Time{})
-	if err != nil {
-		return 0, fmt.Errorf("look for the status comment of %s: %w", goalID, err)
-	}
-	for _, c := range comments {
-		if !strings.EqualFold(c.Author, login) {
-			continue
+	if id == 0 {
+		found, err := t.gh.FindComment(ctx, issue, marker, 0)
+		if err != nil {
+			return 0, fmt.Errorf("look for the status comment of %s: %w", goalID, err)
 		}
-		if id, ok := render.ParseMarker(c.Body); ok && id == goalID {
-			return c.ID, nil
-		}
+		id = found
 	}
-	return 0, nil
+	for tries := 0; id != 0 && tries < 3; tries++ {
+		err := t.gh.EditComment(ctx, issue, id, body)
+		if err == nil {
+			t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Msg("status comment updated")
+			return id, nil
+		}
+		if bot.ErrorCode(err) != bot.ENOTFOUND {
+			return 0, fmt.Errorf("edit status comment of %s: %w", goalID, err)
+		}
+		t.logger(ctx).Warn().Str("goal", goalID).Int64("comment", id).Msg("status comment was deleted; looking for another before making it again")
+		found, err := t.gh.FindComment(ctx, issue, marker, id)
+		if err != nil {
+			return 0, fmt.Errorf("look for the status comment of %s: %w", goalID, err)
+		}
+		if found == id {
+			found = 0
+		}
+		id = found
+	}
+	if id != 0 {
+		return 0, fmt.Errorf("status comment of %s: comment %d vanished while being edited", goalID, id)
+	}
+	id, err := t.gh.CreateComment(ctx, issue, body)
+	if err != nil {
+		return 0, fmt.Errorf("create status comment of %s: %w", goalID, err)
+	}
+	t.logger(ctx).Info().Str("goal", goalID).Int64("comment", id).Str("issue", issue.String()).Msg("status comment created")
+	return id, nil
 }
 
 // jobError turns an error into the job's fate, after classifying GitHub's
@@ -230,5 +191,5 @@ func jobError(err error) error {
 	if err == nil {
 		return nil
 	}
-	return job.Fate(gh.Classify(err))
+	return job.Fate(err) // GitHub's errors come classified from the gateway
 }

@@ -2,11 +2,11 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/status"
@@ -15,20 +15,17 @@ import (
 )
 
 // rules is the ordered rule list: config overrides, then the defaults.
-type rules struct {
-	list      []status.Rule
-	aggregate string
-}
+type rules = core.Rules
 
 func newRules(cfg *config.Config) rules {
-	r := rules{aggregate: "least"}
+	r := rules{Aggregate: "least"}
 	if cfg == nil {
-		r.list = status.DefaultRules()
+		r.List = status.DefaultRules()
 		return r
 	}
-	r.list = append(append(r.list, cfg.Status.Rules...), status.DefaultRules()...) // config validated the overrides
+	r.List = append(append(r.List, cfg.Status.Rules...), status.DefaultRules()...) // config validated the overrides
 	if cfg.Status.Aggregate != "" {
-		r.aggregate = cfg.Status.Aggregate
+		r.Aggregate = cfg.Status.Aggregate
 	}
 	return r
 }
@@ -37,124 +34,79 @@ func newRules(cfg *config.Config) rules {
 type cause struct {
 	DeliveryID string
 	Item       ref.Ref
+	// Shown: something the living comment shows besides statuses changed
+	// (an item's title, a link added or removed), so the comment is
+	// rendered again even when no status moved.
+	Shown bool
 }
 
-// Recompute derives every subgoal status of a goal from the stored items,
-// stores them with the transitions, and asks for a render of the living
-// comment when anything shown changed.
+// Recompute derives every subgoal status of a goal from the stored items
+// (core.Compute), stores them with the transitions, and asks for a render
+// of the living comment when anything shown changed.
 func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	// One recomputation per goal at a time, so a slower one can never
 	// store statuses older than a faster one read.
 	unlock, err := t.store.LockGoal(ctx, goalID)
 	if err != nil {
-		return err
+		return fmt.Errorf("lock goal %s: %w", goalID, err)
 	}
 	defer unlock()
-	g, err := t.store.Goal(ctx, goalID)
+	in, g, err := t.computeInput(ctx, goalID)
 	if err != nil {
 		return err
 	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(g.Doc, &doc); err != nil {
-		return fmt.Errorf("goal %s: stored document: %w", goalID, err)
-	}
-	links, err := t.store.Links(ctx, goalID)
-	if err != nil {
-		return err
-	}
-	bySubgoal := map[string][]ref.Ref{}
-	for _, l := range links {
-		if !containsRef(bySubgoal[l.Subgoal], l.Item) {
-			bySubgoal[l.Subgoal] = append(bySubgoal[l.Subgoal], l.Item)
-		}
-	}
-	items, err := t.goalItems(ctx, goalID)
-	if err != nil {
-		return err
-	}
-	computed := map[string]status.Result{}
-	var compute func(s *goaldoc.Subgoal) status.Result
-	compute = func(s *goaldoc.Subgoal) status.Result {
-		var res []status.Result
-		for _, r := range bySubgoal[s.ID] {
-			if it := items[r]; it != nil {
-				st, detail := status.Evaluate(t.rules.list, factsOf(*it))
-				res = append(res, status.Result{Status: st, Detail: detail})
-			}
-		}
-		var own *status.Result
-		if len(res) > 0 {
-			r := status.Combine(t.rules.aggregate, res)
-			own = &r
-		}
-		var kids []status.Result
-		for i := range s.Children {
-			kids = append(kids, compute(&s.Children[i]))
-		}
-		if own == nil && len(kids) > 0 {
-			r := status.Summarize(kids)
-			own = &r
-		}
-		out := status.Reconcile(status.DocFacts{Complete: s.HasBadge(goaldoc.BadgeComplete) || s.Checked, Struck: s.Struck}, own)
-		computed[s.ID] = out
-		return out
-	}
-	for i := range doc.Subgoals {
-		compute(&doc.Subgoals[i])
-	}
-
-	old, err := t.store.Statuses(ctx, goalID)
-	if err != nil {
-		return err
-	}
-	now := t.now()
-	var changed []bot.SubgoalStatus
-	var trans []bot.Transition
-	doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
-		r := computed[s.ID]
-		row := bot.SubgoalStatus{Goal: goalID, Subgoal: s.ID, Status: string(r.Status), Detail: r.Detail,
-			DocStatus: string(r.DocStatus), Disagree: r.Disagree, Since: now}
-		prev, seen := old[s.ID]
-		switch {
-		case !seen:
-			changed = append(changed, row)
-		case prev.Status != row.Status:
-			changed = append(changed, row)
-			item := ""
-			if !c.Item.IsZero() {
-				item = c.Item.String()
-			}
-			trans = append(trans, bot.Transition{Goal: goalID, Subgoal: s.ID, Old: prev.Status, New: row.Status,
-				Detail: row.Detail, At: now, DeliveryID: c.DeliveryID, Item: item})
-		case prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree:
-			row.Since = prev.Since
-			changed = append(changed, row)
-		}
-		return true
-	})
-	var removed []string
-	for id := range old {
-		if _, ok := computed[id]; !ok {
-			removed = append(removed, id)
-		}
-	}
-	if len(changed) == 0 && len(removed) == 0 {
+	in.Now, in.Cause = t.now(), core.Cause{DeliveryID: c.DeliveryID, Item: c.Item}
+	out := core.Compute(in)
+	if out.Empty() && !c.Shown {
 		return nil
 	}
-	if err := t.store.SaveStatuses(ctx, goalID, changed, removed, trans); err != nil {
-		return err
+	if err := t.store.SaveStatuses(ctx, goalID, out.Changed, out.Removed, out.Transitions); err != nil {
+		return fmt.Errorf("recompute goal %s: %w", goalID, err)
 	}
-	for _, tr := range trans {
-		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", tr.Old).Str("to", tr.New).
+	for _, tr := range out.Transitions {
+		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", string(tr.Old)).Str("to", string(tr.New)).
 			Str("detail", tr.Detail).Msg("status changed")
 	}
 	if g.TrackingIssue.IsZero() {
 		return nil
 	}
-	if err := t.enqueueNotices(ctx, g, trans); err != nil {
+	if err := t.enqueueNotices(ctx, g, out.Transitions); err != nil {
 		return err
 	}
 	return t.enqueueRender(ctx, goalID)
+}
+
+// computeInput reads what core.Compute needs of a goal from the store.
+func (t *Tracker) computeInput(ctx context.Context, goalID string) (core.Input, bot.Goal, error) {
+	g, doc, err := t.goalDoc(ctx, goalID)
+	if err != nil {
+		return core.Input{}, g, err
+	}
+	links, err := t.store.Links(ctx, goalID)
+	if err != nil {
+		return core.Input{}, g, fmt.Errorf("links of %s: %w", goalID, err)
+	}
+	items, err := t.goalItems(ctx, goalID)
+	if err != nil {
+		return core.Input{}, g, err
+	}
+	old, err := t.store.Statuses(ctx, goalID)
+	if err != nil {
+		return core.Input{}, g, fmt.Errorf("statuses of %s: %w", goalID, err)
+	}
+	return core.Input{Goal: goalID, Doc: doc, Links: links, Items: items, Previous: old, Rules: t.rules}, g, nil
+}
+
+// goalDoc reads a goal and decodes its stored document.
+func (t *Tracker) goalDoc(ctx context.Context, goalID string) (bot.Goal, *goaldoc.Document, error) {
+	g, err := t.store.Goal(ctx, goalID)
+	if err != nil {
+		return g, nil, fmt.Errorf("load goal %s: %w", goalID, err)
+	}
+	if g.Doc == nil {
+		return g, nil, fmt.Errorf("goal %s: no stored document", goalID)
+	}
+	return g, g.Doc, nil
 }
 
 // enqueueRender asks for a render of the goal's living comment a moment
@@ -172,25 +124,12 @@ func (t *Tracker) enqueueRender(ctx context.Context, goalID string) error {
 	return nil
 }
 
-func containsRef(list []ref.Ref, r ref.Ref) bool {
-	for _, x := range list {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
 // goalItems loads every stored item of a goal in one query; items linked
 // but not read yet are absent (a refresh is queued for them).
 func (t *Tracker) goalItems(ctx context.Context, goalID string) (map[ref.Ref]*bot.Item, error) {
 	list, err := t.store.GoalItems(ctx, goalID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("items of %s: %w", goalID, err)
 	}
-	items := make(map[ref.Ref]*bot.Item, len(list))
-	for i := range list {
-		items[list[i].Ref] = &list[i]
-	}
-	return items, nil
+	return core.ItemMap(list), nil
 }

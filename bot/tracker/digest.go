@@ -2,19 +2,14 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
-	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
-	"github.com/goalbot/goalbot/bot/status"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
 
@@ -25,122 +20,59 @@ type DigestStore interface {
 	SetDigestIssue(ctx context.Context, week string, number int) error
 	Digests(ctx context.Context) ([]bot.Digest, error)
 	SetDigestClosed(ctx context.Context, week string) error
+	ReleaseDigest(ctx context.Context, week, owner string) error
 }
 
 // BuildDigest assembles the digest of an ISO week ("2024-W36") from the
-// store: transitions of that week by goal, FCPs ending in the 7 days after
-// the digest's time, proposals waiting on reviewers, unresolved concerns
-// and subgoals that have not moved for the configured number of days.
+// store with core.BuildDigest: transitions of that week by goal, FCPs
+// ending in the 7 days after the digest's time, proposals waiting on
+// reviewers, unresolved concerns and subgoals that have not moved for the
+// configured number of days.
 func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestView, error) {
-	ds, ok := t.store.(DigestStore)
-	if !ok {
-		return render.DigestView{}, errors.New("digest: the store cannot keep digests")
-	}
 	from, err := render.ParseISOWeek(week)
 	if err != nil {
 		return render.DigestView{}, bot.Errorf(bot.EINVALID, "%v", err)
 	}
-	to := from.AddDate(0, 0, 7)
-	now := t.now()
-	if now.After(to) {
-		now = to // a past week reads as it stood at its end
-	}
-	v := render.DigestView{Week: week, From: from, To: to, Now: now, Mention: t.cfg.Digest.Mention, StaleDays: t.cfg.Digest.StaleDays}
+	in := core.DigestInput{Week: week, From: from, Now: t.now(), Mention: t.cfg.Digest.Mention,
+		StaleDays: t.cfg.Digest.StaleDays, Items: map[ref.Ref]*bot.Item{}}
 	goals, err := t.store.Goals(ctx)
 	if err != nil {
-		return v, err
-	}
-	items := map[ref.Ref]*itemState{}
-	for _, g := range goals {
-		list, err := t.store.GoalItems(ctx, g.ID)
-		if err != nil {
-			return v, err
-		}
-		for _, it := range list {
-			if s, err := decodeItem(it); err == nil {
-				items[it.Ref] = &s
-			}
-		}
-	}
-	item := func(r ref.Ref) *itemState { return items[r] }
-	link := func(r ref.Ref) render.ItemLink {
-		l := render.ItemLink{Ref: r}
-		if s := item(r); s != nil {
-			l.Title, l.IsPull = s.Title, s.IsPull
-		}
-		return l
+		return render.DigestView{}, fmt.Errorf("digest %s: list goals: %w", week, err)
 	}
 	for _, g := range goals {
-		var doc goaldoc.Document
-		if err := json.Unmarshal(g.Doc, &doc); err != nil {
-			return v, fmt.Errorf("goal %s: stored document: %w", g.ID, err)
-		}
-		titles := map[string]string{}
-		doc.Walk(func(s, _ *goaldoc.Subgoal) bool { titles[s.ID] = s.Title; return true })
-		title := func(id string) string {
-			if t, ok := titles[id]; ok {
-				return t
-			}
-			return id
-		}
-		statuses, err := t.store.Statuses(ctx, g.ID)
+		dg, err := t.digestGoal(ctx, g, from, in.Items)
 		if err != nil {
-			return v, err
+			return render.DigestView{}, fmt.Errorf("digest %s: %w", week, err)
 		}
-		dg := render.DigestGoal{ID: g.ID, Title: g.Title, TrackingIssue: g.TrackingIssue, Counts: map[status.Status]int{}}
-		for _, s := range statuses {
-			dg.Counts[status.Status(s.Status)]++
-			st := status.Status(s.Status)
-			if v.StaleDays > 0 && !st.Terminal() && st != status.Complete && st != status.Accepted &&
-				s.Since.Before(now.AddDate(0, 0, -v.StaleDays)) {
-				v.Stale = append(v.Stale, render.DigestStale{Goal: g.ID, Subgoal: title(s.Subgoal), Status: st, Since: s.Since})
-			}
-		}
-		trans, err := ds.Transitions(ctx, g.ID, from, to)
-		if err != nil {
-			return v, err
-		}
-		for _, tr := range trans {
-			c := render.DigestChange{Subgoal: title(tr.Subgoal), From: status.Status(tr.Old), To: status.Status(tr.New), Detail: tr.Detail, At: tr.At}
-			if r, err := ref.Parse(tr.Item, ref.Ref{}); err == nil && tr.Item != "" {
-				c.Item = link(r)
-			}
-			dg.Changes = append(dg.Changes, c)
-		}
-		v.Goals = append(v.Goals, dg)
+		in.Goals = append(in.Goals, dg)
+	}
+	return core.BuildDigest(in), nil
+}
 
-		links, err := t.store.Links(ctx, g.ID)
-		if err != nil {
-			return v, err
-		}
-		for _, l := range links {
-			s := item(l.Item)
-			if s == nil {
-				continue
-			}
-			sub, il := title(l.Subgoal), link(l.Item)
-			soon := func(end time.Time) bool { return !end.IsZero() && !end.Before(now) && end.Before(now.AddDate(0, 0, 7)) }
-			isMCP := s.Kind == bot.KindMCP
-			if !isMCP && s.fcp.Phase == "active" && soon(s.fcp.End) {
-				v.Ending = append(v.Ending, render.DigestFCP{Goal: g.ID, Subgoal: sub, Item: il, Kind: "FCP", Disposition: string(s.fcp.Disposition), End: s.fcp.End})
-			}
-			if isMCP && s.mcp.Phase == "seconded" && soon(s.mcp.End) {
-				v.Ending = append(v.Ending, render.DigestFCP{Goal: g.ID, Subgoal: sub, Item: il, Kind: "MCP", End: s.mcp.End})
-			}
-			if !isMCP && s.fcp.Phase == "proposed" && len(s.fcp.Pending()) > 0 {
-				v.Waiting = append(v.Waiting, render.DigestWaiting{Goal: g.ID, Subgoal: sub, Item: il, Pending: s.fcp.Pending(),
-					Reviewed: s.fcp.Ticked(), Reviewers: len(s.fcp.Reviewers)})
-			}
-			concerns := s.fcp.Unresolved()
-			if isMCP {
-				concerns = s.mcp.Unresolved()
-			}
-			for _, c := range concerns {
-				v.Concerns = append(v.Concerns, render.DigestConcern{Goal: g.ID, Subgoal: sub, Item: il, Name: c.Name, URL: c.URL, By: c.By})
-			}
-		}
+// digestGoal reads what the digest needs of one goal, adding its items to
+// items.
+func (t *Tracker) digestGoal(ctx context.Context, g bot.Goal, from time.Time, items map[ref.Ref]*bot.Item) (core.DigestGoal, error) {
+	dg := core.DigestGoal{Goal: g, Doc: g.Doc}
+	if dg.Doc == nil {
+		return dg, fmt.Errorf("goal %s: no stored document", g.ID)
 	}
-	return v, nil
+	list, err := t.store.GoalItems(ctx, g.ID)
+	if err != nil {
+		return dg, fmt.Errorf("items of %s: %w", g.ID, err)
+	}
+	for i := range list {
+		items[list[i].Ref] = &list[i]
+	}
+	if dg.Statuses, err = t.store.Statuses(ctx, g.ID); err != nil {
+		return dg, fmt.Errorf("statuses of %s: %w", g.ID, err)
+	}
+	if dg.Transitions, err = t.store.Transitions(ctx, g.ID, from, from.AddDate(0, 0, 7)); err != nil {
+		return dg, fmt.Errorf("transitions of %s: %w", g.ID, err)
+	}
+	if dg.Links, err = t.store.Links(ctx, g.ID); err != nil {
+		return dg, fmt.Errorf("links of %s: %w", g.ID, err)
+	}
+	return dg, nil
 }
 
 // PostDigest builds the week's digest and posts it as an issue in the
@@ -153,98 +85,102 @@ func (t *Tracker) PostDigest(ctx context.Context, week string) (int, error) {
 	if repo == "" {
 		return 0, bot.Errorf(bot.EINVALID, "no digest repository: set [digest] repo in goalbot.toml")
 	}
-	ds := t.store.(DigestStore)
 	v, err := t.BuildDigest(ctx, week)
 	if err != nil {
 		return 0, err
 	}
-	title, body := render.DigestTitle(week), render.Digest(v)
-	owner, name, _ := strings.Cut(repo, "/")
-	c, err := t.gh.Repo(ctx, owner, name)
-	if err != nil {
-		return 0, err
+	if len(v.Goals) == 0 {
+		// Nothing loaded (a mistyped goal folder, a first start that failed
+		// to read the sources): a digest would announce that nothing is
+		// tracked. An empty week with goals still gets its digest.
+		t.logger(ctx).Warn().Str("week", week).Msg("no goal is loaded; no digest posted")
+		return 0, nil
 	}
+	title, body := render.DigestTitle(week), render.Digest(v)
 	claimer := fmt.Sprintf("%s/%d", t.owner, t.leases.Add(1))
-	d, claimed, err := ds.ClaimDigest(ctx, week, repo, claimer, 2*time.Minute)
+	d, claimed, err := t.store.ClaimDigest(ctx, week, repo, claimer, 2*time.Minute)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("claim the %s digest: %w", week, err)
 	}
 	number := d.Number
 	if number == 0 && !claimed {
-		return 0, &gh.RetryAfterError{Delay: 5 * time.Second, Err: fmt.Errorf("the %s digest is being posted by another worker", week)}
+		return 0, &retryAfter{delay: 5 * time.Second, err: fmt.Errorf("the %s digest is being posted by another worker", week)}
 	}
-	if number == 0 {
-		if number, err = t.findDigest(ctx, c, owner, name, week); err != nil {
-			return 0, err
+	number, err = t.writeDigest(ctx, repo, week, title, body, number)
+	if err != nil {
+		if claimed {
+			if rerr := t.store.ReleaseDigest(context.WithoutCancel(ctx), week, claimer); rerr != nil {
+				t.logger(ctx).Warn().Err(rerr).Str("week", week).Msg("could not release the digest claim")
+			}
 		}
+		return 0, err
 	}
-	if number != 0 {
-		_, _, err = c.Issues.Edit(ctx, owner, name, number, &github.IssueRequest{Title: github.String(title), Body: github.String(body)})
-		if err != nil {
-			return 0, fmt.Errorf("edit the %s digest: %w", week, gh.Classify(err))
-		}
-	} else {
-		labels := append([]string{}, t.cfg.Digest.Labels...)
-		is, _, err := c.Issues.Create(ctx, owner, name, &github.IssueRequest{Title: github.String(title), Body: github.String(body), Labels: &labels})
-		if err != nil {
-			return 0, fmt.Errorf("create the %s digest: %w", week, gh.Classify(err))
-		}
-		number = is.GetNumber()
-		t.logger(ctx).Info().Str("week", week).Int("issue", number).Str("repo", repo).Msg("digest issue created")
-	}
-	if err := ds.SetDigestIssue(ctx, week, number); err != nil {
-		return number, err
+	if err := t.store.SetDigestIssue(ctx, week, number); err != nil {
+		return number, fmt.Errorf("record the %s digest: %w", week, err)
 	}
 	if t.cfg.Digest.ClosePrevious {
-		if err := t.closeOlderDigests(ctx, c, owner, name, week); err != nil {
+		if err := t.closeOlderDigests(ctx, repo, week); err != nil {
 			return number, err
 		}
 	}
 	return number, nil
 }
 
-// findDigest looks for the week's digest among the bot's issues in the
-// repository (a worker may have died after creating it).
-func (t *Tracker) findDigest(ctx context.Context, c *github.Client, owner, name, week string) (int, error) {
-	login, err := t.gh.BotLogin(ctx)
-	if err != nil {
-		return 0, err
+// writeDigest edits the week's digest issue number, or creates it after
+// looking for it by its marker (a worker may have died after creating it,
+// or the answer to the create was lost), and returns its number.
+func (t *Tracker) writeDigest(ctx context.Context, repo, week, title, body string, number int) (int, error) {
+	var err error
+	if number == 0 {
+		if number, err = t.gh.FindIssue(ctx, repo, render.DigestMarker(week), t.cfg.Digest.Labels); err != nil {
+			return 0, fmt.Errorf("look for the %s digest: %w", week, err)
+		}
 	}
-	opt := &github.IssueListByRepoOptions{State: "all", Creator: login, Labels: t.cfg.Digest.Labels, ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		list, resp, err := c.Issues.ListByRepo(ctx, owner, name, opt)
-		if err != nil {
-			return 0, fmt.Errorf("look for the %s digest: %w", week, gh.Classify(err))
+	if number != 0 {
+		if err := t.gh.EditIssue(ctx, digestRef(repo, number), title, body); err != nil {
+			return 0, fmt.Errorf("edit the %s digest: %w", week, err)
 		}
-		for _, is := range list {
-			if w, ok := render.ParseDigestMarker(is.GetBody()); ok && w == week && !is.IsPullRequest() {
-				return is.GetNumber(), nil
-			}
+	} else {
+		if number, err = t.gh.CreateIssue(ctx, repo, title, body, t.cfg.Digest.Labels); err != nil {
+			return 0, fmt.Errorf("create the %s digest: %w", week, err)
 		}
-		if resp.NextPage == 0 {
-			return 0, nil
-		}
-		opt.Page = resp.NextPage
+		t.logger(ctx).Info().Str("week", week).Int("issue", number).Str("repo", repo).Msg("digest issue created")
 	}
+	return number, nil
 }
 
+// digestRef names issue number of repo ("owner/name").
+func digestRef(repo string, number int) ref.Ref {
+	owner, name, _ := strings.Cut(repo, "/")
+	return ref.New(owner, name, number)
+}
+
+// retryAfter asks the job runner to try again after delay.
+type retryAfter struct {
+	delay time.Duration
+	err   error
+}
+
+func (e *retryAfter) Error() string { return e.err.Error() }
+
+// RetryDelay says how long to wait (job.RetryAfter).
+func (e *retryAfter) RetryDelay() time.Duration { return e.delay }
+
 // closeOlderDigests closes the digests of weeks before week.
-func (t *Tracker) closeOlderDigests(ctx context.Context, c *github.Client, owner, name, week string) error {
-	ds := t.store.(DigestStore)
-	all, err := ds.Digests(ctx)
+func (t *Tracker) closeOlderDigests(ctx context.Context, repo, week string) error {
+	all, err := t.store.Digests(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list digests: %w", err)
 	}
 	for _, d := range all {
-		if d.Week >= week || d.Closed || d.Number == 0 || d.Repo != owner+"/"+name {
+		if d.Week >= week || d.Closed || d.Number == 0 || d.Repo != repo {
 			continue
 		}
-		_, _, err := c.Issues.Edit(ctx, owner, name, d.Number, &github.IssueRequest{State: github.String("closed")})
-		if err != nil && !gh.IsNotFound(err) {
-			return fmt.Errorf("close the %s digest: %w", d.Week, gh.Classify(err))
+		if err := t.gh.CloseIssue(ctx, digestRef(repo, d.Number)); err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+			return fmt.Errorf("close the %s digest: %w", d.Week, err)
 		}
-		if err := ds.SetDigestClosed(ctx, d.Week); err != nil {
-			return err
+		if err := t.store.SetDigestClosed(ctx, d.Week); err != nil {
+			return fmt.Errorf("record the %s digest closed: %w", d.Week, err)
 		}
 	}
 	return nil
@@ -267,7 +203,7 @@ type digestWorker struct {
 func (w *digestWorker) Work(ctx context.Context, j *river.Job[DigestJob]) error {
 	_, err := w.t.PostDigest(ctx, j.Args.Week)
 	w.t.succeeded("digest", w.t.cfg.Digest.Repo, err == nil)
-	return jobError(err)
+	return jobError(wrap(err, "post the %s digest", j.Args.Week))
 }
 
 // weekly is a schedule that fires once a week at a weekday and time (UTC).

@@ -2,32 +2,20 @@ package tracker
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/goalsource"
 	"github.com/goalbot/goalbot/config"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
-
-// sourceFile is one goal document read from a source.
-type sourceFile struct {
-	name     string // path shown in messages and used for the period
-	src      []byte
-	revision string
-}
 
 // LoadGoals reads every configured goal source, stores the goals and their
 // links, asks for reads of items not seen yet and recomputes statuses. A
@@ -36,44 +24,28 @@ func (t *Tracker) LoadGoals(ctx context.Context) error {
 	var errs []error
 	for i, src := range t.cfg.Goals {
 		if err := t.loadSource(ctx, src, nil, ""); err != nil {
-			errs = append(errs, fmt.Errorf("goal source %d (%s): %w", i+1, describe(src), err))
+			errs = append(errs, fmt.Errorf("goal source %d (%s): %w", i+1, goalsource.Describe(src), err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func describe(s config.GoalSource) string {
-	if s.Dir != "" {
-		return "dir " + s.Dir
-	}
-	return s.Repo + "@" + s.Ref + ":" + s.Path
-}
-
 // loadSource reads one source (all files, or only those in only when it is
 // not nil) and stores the goals found.
 func (t *Tracker) loadSource(ctx context.Context, src config.GoalSource, only map[string]bool, revision string) error {
-	shared, err := t.shared(ctx, src)
-	if err != nil {
-		return err
-	}
-	var files []sourceFile
-	if src.Dir != "" {
-		files, err = readDir(src.Dir)
-	} else {
-		files, err = t.readRepo(ctx, src, only)
-	}
+	shared, files, err := goalsource.Read(ctx, t.gh, src, only)
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		doc := goaldoc.Parse(f.name, f.src, shared)
+		doc := goaldoc.Parse(f.Name, f.Src, shared)
 		if ok, _ := doc.IsGoal(); !ok {
 			continue
 		}
 		for _, e := range doc.Errors {
-			t.logger(ctx).Warn().Str("file", f.name).Int("line", e.Line).Msg("goal document: " + e.Message)
+			t.logger(ctx).Warn().Str("file", f.Name).Int("line", e.Line).Msg("goal document: " + e.Message)
 		}
-		rev := f.revision
+		rev := f.Revision
 		if revision != "" {
 			rev = revision
 		}
@@ -84,90 +56,6 @@ func (t *Tracker) loadSource(ctx context.Context, src config.GoalSource, only ma
 	return nil
 }
 
-// shared returns the book.toml link definitions for a source.
-func (t *Tracker) shared(ctx context.Context, src config.GoalSource) (*goaldoc.Shared, error) {
-	if src.BookTOML == "" {
-		return goaldoc.DefaultShared(), nil
-	}
-	var b []byte
-	var err error
-	if src.Dir != "" {
-		b, err = os.ReadFile(src.BookTOML)
-	} else {
-		b, _, err = t.readFile(ctx, src, src.BookTOML)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read book.toml: %w", err)
-	}
-	return goaldoc.LoadShared(b)
-}
-
-// readDir reads the markdown files under dir, recursively.
-func readDir(dir string) ([]sourceFile, error) {
-	var out []sourceFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		out = append(out, sourceFile{name: p, src: b, revision: "sha256:" + hex.EncodeToString(sum[:6])})
-		return nil
-	})
-	return out, err
-}
-
-// readRepo reads the markdown files of a repository source through the
-// contents API (one level: goal folders are flat).
-func (t *Tracker) readRepo(ctx context.Context, src config.GoalSource, only map[string]bool) ([]sourceFile, error) {
-	owner, repo, _ := strings.Cut(src.Repo, "/")
-	c, err := t.gh.Repo(ctx, owner, repo)
-	if err != nil {
-		return nil, err
-	}
-	_, dir, _, err := c.Repositories.GetContents(ctx, owner, repo, src.Path, &github.RepositoryContentGetOptions{Ref: src.Ref})
-	if err != nil {
-		return nil, fmt.Errorf("list %s/%s: %w", src.Repo, src.Path, err)
-	}
-	var out []sourceFile
-	for _, e := range dir {
-		p := e.GetPath()
-		if e.GetType() != "file" || !strings.HasSuffix(p, ".md") || (only != nil && !only[p]) {
-			continue
-		}
-		b, sha, err := t.readFile(ctx, src, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sourceFile{name: p, src: b, revision: sha})
-	}
-	return out, nil
-}
-
-// readFile reads one file of a repository source.
-func (t *Tracker) readFile(ctx context.Context, src config.GoalSource, p string) ([]byte, string, error) {
-	owner, repo, _ := strings.Cut(src.Repo, "/")
-	c, err := t.gh.Repo(ctx, owner, repo)
-	if err != nil {
-		return nil, "", err
-	}
-	fc, _, _, err := c.Repositories.GetContents(ctx, owner, repo, p, &github.RepositoryContentGetOptions{Ref: src.Ref})
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s/%s: %w", src.Repo, p, err)
-	}
-	if fc == nil {
-		return nil, "", fmt.Errorf("read %s/%s: not a file", src.Repo, p)
-	}
-	s, err := fc.GetContent()
-	if err != nil {
-		return nil, "", fmt.Errorf("decode %s/%s: %w", src.Repo, p, err)
-	}
-	return []byte(s), fc.GetSHA(), nil
-}
-
 // saveDoc stores one parsed goal with its document and config links, then
 // asks for reads of unknown items and recomputes the goal's statuses.
 func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goaldoc.Document, revision string) error {
@@ -175,12 +63,8 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if id == "" {
 		id = doc.ID
 	}
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	g := bot.Goal{ID: id, Title: doc.Title, Source: describe(src), Revision: revision,
-		TrackingIssue: doc.TrackingIssue, Doc: raw, Notices: src.Notices || t.cfg.Notices.Enabled, UpdatedAt: t.now()}
+	g := bot.Goal{ID: id, Title: doc.Title, Source: goalsource.Describe(src), Revision: revision,
+		TrackingIssue: doc.TrackingIssue, Doc: doc, Notices: src.Notices || t.cfg.Notices.Enabled, UpdatedAt: t.now()}
 	for _, k := range []string{doc.Key, doc.ID} {
 		if r, ok := src.TrackingIssues[k]; ok && k != "" {
 			g.TrackingIssue = r
@@ -207,12 +91,12 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 		links = append(links, bot.Link{Goal: id, Subgoal: s.ID, Item: l.Item, Origin: bot.OriginConfig})
 	}
 	if err := t.store.SaveGoal(ctx, g, links); err != nil {
-		return err
+		return fmt.Errorf("store goal %s: %w", id, err)
 	}
 	t.logger(ctx).Info().Str("goal", id).Int("subgoals", doc.Count()).Int("links", len(links)).Str("revision", revision).Msg("goal loaded")
 	all, err := t.store.Links(ctx, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("links of %s: %w", id, err)
 	}
 	for _, l := range all {
 		if _, err := t.store.Item(ctx, l.Item); bot.ErrorCode(err) == bot.ENOTFOUND {
@@ -264,36 +148,31 @@ func (t *Tracker) enqueue(ctx context.Context, args river.JobArgs) error {
 
 // handlePush re-reads goal documents touched by a push to a source's branch.
 func (t *Tracker) handlePush(ctx context.Context, d bot.Delivery) error {
-	ev, err := github.ParseWebHook("push", d.Payload)
-	if err != nil {
-		return bot.Errorf(bot.EINVALID, "push payload: %v", err)
+	ev, err := gh.ParseEvent("push", d.Payload)
+	push, ok := ev.(*bot.PushEvent)
+	if err != nil || !ok {
+		return err
 	}
-	push := ev.(*github.PushEvent)
-	repo := strings.ToLower(push.GetRepo().GetFullName())
-	branch := strings.TrimPrefix(push.GetRef(), "refs/heads/")
+	branch := strings.TrimPrefix(push.Ref, "refs/heads/")
 	for _, src := range t.cfg.Goals {
-		if src.Repo == "" || !strings.EqualFold(src.Repo, repo) {
+		if src.Repo == "" || !strings.EqualFold(src.Repo, push.Repo) {
 			continue
 		}
-		if want := src.Ref; want != "" && want != branch || want == "" && branch != push.GetRepo().GetDefaultBranch() {
+		if want := src.Ref; want != "" && want != branch || want == "" && branch != push.DefaultBranch {
 			continue
 		}
 		touched := map[string]bool{}
-		for _, c := range push.Commits {
-			for _, list := range [][]string{c.Added, c.Modified} {
-				for _, p := range list {
-					if path.Dir(p) == strings.Trim(src.Path, "/") && strings.HasSuffix(p, ".md") {
-						touched[p] = true
-					}
-				}
+		for _, p := range push.Changed {
+			if path.Dir(p) == strings.Trim(src.Path, "/") && strings.HasSuffix(p, ".md") {
+				touched[p] = true
 			}
 		}
 		if len(touched) == 0 {
 			continue
 		}
-		src.Ref = push.GetAfter() // read exactly the pushed revision
-		if err := t.loadSource(ctx, src, touched, push.GetAfter()); err != nil {
-			return err
+		src.Ref = push.After // read exactly the pushed revision
+		if err := t.loadSource(ctx, src, touched, push.After); err != nil {
+			return fmt.Errorf("reload %s: %w", goalsource.Describe(src), err)
 		}
 	}
 	return nil

@@ -2,16 +2,12 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
-	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
 	"github.com/goalbot/goalbot/bot/status"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
 
@@ -46,10 +42,10 @@ func (t *Tracker) enqueueNotices(ctx context.Context, g bot.Goal, trans []bot.Tr
 		return nil
 	}
 	for _, tr := range trans {
-		if !major(status.Status(tr.New)) || tr.Item == "" {
+		if !major(tr.New) || tr.Item == "" {
 			continue
 		}
-		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: tr.New, At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
+		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: string(tr.New), At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
 			Item: tr.Item, Detail: tr.Detail}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {
 			return fmt.Errorf("enqueue notice: %w", err)
@@ -64,16 +60,12 @@ type noticeWorker struct {
 }
 
 func (w *noticeWorker) Work(ctx context.Context, j *river.Job[NoticeJob]) error {
-	return jobError(w.t.postNotice(ctx, j.Args))
+	return jobError(wrap(w.t.postNotice(ctx, j.Args), "notice of %s %s → %s", j.Args.Goal, j.Args.Subgoal, j.Args.To))
 }
 
 func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
-	g, err := t.store.Goal(ctx, n.Goal)
+	g, doc, err := t.goalDoc(ctx, n.Goal)
 	if err != nil {
-		return err
-	}
-	var doc goaldoc.Document
-	if err := json.Unmarshal(g.Doc, &doc); err != nil {
 		return err
 	}
 	v := render.NoticeView{GoalID: g.ID, GoalTitle: g.Title, Subgoal: n.Subgoal, Status: status.Status(n.To), Detail: n.Detail}
@@ -86,14 +78,20 @@ func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
 			v.Item.Title, v.Item.IsPull = it.Title, it.IsPull
 		}
 	}
+	v.Key = n.Subgoal + "/" + n.To + "/" + n.At
 	issue := g.TrackingIssue
-	c, err := t.gh.Repo(ctx, issue.Owner, issue.Repo)
+	// Look before posting: an earlier attempt may have posted the notice
+	// and lost the answer.
+	marker := render.NoticeMarker(g.ID, v.Key)
+	found, err := t.gh.FindComment(ctx, issue, marker, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("look for the notice on %s: %w", issue, err)
 	}
-	_, _, err = c.Issues.CreateComment(ctx, issue.Owner, issue.Repo, issue.Number, &github.IssueComment{Body: github.String(render.Notice(v))})
-	if err != nil {
-		return fmt.Errorf("post notice on %s: %w", issue, gh.Classify(err))
+	if found != 0 {
+		return nil
+	}
+	if _, err := t.gh.CreateComment(ctx, issue, render.Notice(v)); err != nil {
+		return fmt.Errorf("post notice on %s: %w", issue, err)
 	}
 	t.logger(ctx).Info().Str("goal", g.ID).Str("subgoal", n.Subgoal).Str("to", n.To).Msg("transition notice posted")
 	return nil

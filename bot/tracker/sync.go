@@ -4,21 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/ref"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 )
-
-// Syncer is the GitHub access reconciliation needs beyond GitHub.
-type Syncer interface {
-	ListUpdatedSince(ctx context.Context, owner, repo string, since time.Time, etag string) ([]gh.Issue, string, bool, error)
-	App() *github.Client
-}
 
 // SyncStore is the persistence reconciliation needs beyond Store.
 type SyncStore interface {
@@ -49,11 +42,6 @@ type Progress func(done, total int, item string)
 // gets its first watermark.
 func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (SyncReport, error) {
 	var rep SyncReport
-	sy, ok1 := t.gh.(Syncer)
-	st, ok2 := t.store.(SyncStore)
-	if !ok1 || !ok2 {
-		return rep, errors.New("sync: the GitHub client or store cannot reconcile")
-	}
 	items, err := t.trackedRefs(ctx, goal)
 	if err != nil {
 		return rep, err
@@ -77,77 +65,75 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 	}
 	var errs []error
 	for _, repo := range repos {
-		failed := len(errs)
-		refs := byRepo[repo]
-		owner, name := refs[0].Owner, refs[0].Repo
-		since, etag, err := st.SyncState(ctx, repo)
+		failed, err := t.syncRepo(ctx, repo, byRepo[repo], &rep, step)
 		if err != nil {
 			return rep, err
 		}
-		start := t.now().Add(-time.Minute) // GitHub's clock may run a little behind
-		if since.IsZero() {
-			for _, r := range refs {
-				changed, err := t.refreshIfChanged(ctx, r)
-				rep.Checked++
-				if changed {
-					rep.Changed++
-				}
-				if err != nil {
-					errs = append(errs, err)
-				}
-				step(r)
-			}
-			// The first listing sets the watermark and the ETag the next
-			// run revalidates.
-			_, etag, _, err := sy.ListUpdatedSince(ctx, owner, name, start, "")
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if err := st.SetSyncState(ctx, repo, start, etag); err != nil {
-				return rep, err
-			}
-			t.succeeded("sync", repo, len(errs) == failed)
-			continue
-		}
-		list, newETag, notModified, err := sy.ListUpdatedSince(ctx, owner, name, since, etag)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if notModified {
-			rep.Cached++
-			for _, r := range refs {
-				step(r)
-			}
-			t.succeeded("sync", repo, true)
-			continue
-		}
-		rep.Listed++
-		moved := map[ref.Ref]time.Time{}
-		for _, is := range list {
-			moved[is.Repo] = is.UpdatedAt
-		}
-		for _, r := range refs {
-			at, ok := moved[r]
-			if it, err := t.store.Item(ctx, r); ok && (err != nil || at.After(it.UpdatedAt) || it.FetchedAt.IsZero()) {
-				rep.Checked++
-				changed, err := t.refreshIfChanged(ctx, r)
-				if changed {
-					rep.Changed++
-				}
-				if err != nil {
-					errs = append(errs, err)
-				}
-			}
-			step(r)
-		}
-		if err := st.SetSyncState(ctx, repo, since, newETag); err != nil {
-			return rep, err
-		}
-		t.succeeded("sync", repo, len(errs) == failed)
+		t.succeeded("sync", repo, len(failed) == 0)
+		errs = append(errs, failed...)
 	}
 	return rep, errors.Join(errs...)
+}
+
+// syncRepo reconciles the tracked items of one repository, counting into
+// rep and telling step about each item. It returns the per-item and
+// listing failures (the run goes on) and, apart, a store failure that
+// ends the run.
+func (t *Tracker) syncRepo(ctx context.Context, repo string, refs []ref.Ref, rep *SyncReport, step func(ref.Ref)) ([]error, error) {
+	var errs []error
+	check := func(r ref.Ref) {
+		rep.Checked++
+		changed, err := t.refreshIfChanged(ctx, r)
+		if changed {
+			rep.Changed++
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	owner, name := refs[0].Owner, refs[0].Repo
+	since, etag, err := t.store.SyncState(ctx, repo)
+	if err != nil {
+		return errs, fmt.Errorf("sync state of %s: %w", repo, err)
+	}
+	start := t.now().Add(-time.Minute) // GitHub's clock may run a little behind
+	if since.IsZero() {
+		for _, r := range refs {
+			check(r)
+			step(r)
+		}
+		// The first listing sets the watermark and the ETag the next run
+		// revalidates.
+		_, etag, _, err := t.gh.ListUpdatedSince(ctx, owner, name, start, "")
+		if err != nil {
+			return append(errs, err), nil
+		}
+		return errs, wrap(t.store.SetSyncState(ctx, repo, start, etag), "record the sync of %s", repo)
+	}
+	list, newETag, notModified, err := t.gh.ListUpdatedSince(ctx, owner, name, since, etag)
+	if err != nil {
+		return append(errs, err), nil
+	}
+	if notModified {
+		rep.Cached++
+		for _, r := range refs {
+			step(r)
+		}
+		return errs, nil
+	}
+	rep.Listed++
+	moved := map[ref.Ref]time.Time{}
+	for _, is := range list {
+		moved[is.Repo] = is.UpdatedAt
+	}
+	for _, r := range refs {
+		at, ok := moved[r]
+		if it, err := t.store.Item(ctx, r); ok && (err != nil || at.After(it.UpdatedAt) || it.FetchedAt.IsZero()) {
+			check(r)
+		}
+		step(r)
+	}
+	return errs, wrap(t.store.SetSyncState(ctx, repo, since, newETag), "record the sync of %s", repo)
 }
 
 // refreshIfChanged re-reads an item and reports whether its stored state
@@ -162,7 +148,7 @@ func (t *Tracker) refreshIfChanged(ctx context.Context, r ref.Ref) (bool, error)
 		return false, err
 	}
 	return !after.UpdatedAt.Equal(before.UpdatedAt) || after.State != before.State ||
-		string(after.FCP) != string(before.FCP) || string(after.MCP) != string(before.MCP) || after.Gone != before.Gone, nil
+		!reflect.DeepEqual(after.FCP, before.FCP) || !reflect.DeepEqual(after.MCP, before.MCP) || after.Gone != before.Gone, nil
 }
 
 // trackedRefs lists the items linked to any goal (or to one), sorted.
@@ -209,51 +195,32 @@ const maxRedeliveries = 50
 // retry on its own). It returns how many it asked for. Token installs have
 // no App to ask and are skipped.
 func (t *Tracker) RecoverDeliveries(ctx context.Context) (int, error) {
-	sy, ok1 := t.gh.(Syncer)
-	st, ok2 := t.store.(SyncStore)
-	if !ok1 || !ok2 || sy.App() == nil {
-		return 0, nil
-	}
-	app := sy.App()
 	cutoff := t.now().Add(-72 * time.Hour) // github.com keeps three days
-	opt := &github.ListCursorOptions{PerPage: 100}
+	list, ok, err := t.gh.HookDeliveries(ctx, cutoff)
+	if !ok || err != nil {
+		return 0, err // token installs have no App to ask
+	}
 	asked := 0
-	for pages := 0; pages < 10; pages++ {
-		list, resp, err := app.Apps.ListHookDeliveries(ctx, opt)
+	for _, d := range list {
+		if d.Status == "OK" || d.Redelivery {
+			continue
+		}
+		stored, err := t.store.HasDelivery(ctx, d.GUID)
 		if err != nil {
-			return asked, fmt.Errorf("list webhook deliveries: %w", gh.Classify(err))
+			return asked, fmt.Errorf("look up delivery %s: %w", d.GUID, err)
 		}
-		old := false
-		for _, d := range list {
-			if d.GetDeliveredAt().Time.Before(cutoff) {
-				old = true
-				continue
-			}
-			if d.GetStatus() == "OK" || d.GetRedelivery() {
-				continue
-			}
-			if stored, err := st.HasDelivery(ctx, d.GetGUID()); err != nil || stored {
-				if err != nil {
-					return asked, err
-				}
-				continue
-			}
-			if asked >= maxRedeliveries {
-				t.logger(ctx).Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
-				return asked, nil
-			}
-			_, _, err := app.Apps.RedeliverHookDelivery(ctx, d.GetID())
-			var accepted *github.AcceptedError
-			if err != nil && !errors.As(err, &accepted) {
-				return asked, fmt.Errorf("redeliver %s: %w", d.GetGUID(), gh.Classify(err))
-			}
-			asked++
-			t.logger(ctx).Info().Str("delivery", d.GetGUID()).Str("event", d.GetEvent()).Str("status", d.GetStatus()).Msg("asked GitHub to redeliver a failed webhook")
+		if stored {
+			continue
 		}
-		if old || resp.Cursor == "" {
-			break
+		if asked >= maxRedeliveries {
+			t.logger(ctx).Warn().Int("limit", maxRedeliveries).Msg("more failed deliveries than one recovery run redelivers")
+			return asked, nil
 		}
-		opt.Cursor = resp.Cursor
+		if err := t.gh.Redeliver(ctx, d.ID); err != nil {
+			return asked, fmt.Errorf("redeliver %s: %w", d.GUID, err)
+		}
+		asked++
+		t.logger(ctx).Info().Str("delivery", d.GUID).Str("event", d.Event).Str("status", d.Status).Msg("asked GitHub to redeliver a failed webhook")
 	}
 	return asked, nil
 }
@@ -280,5 +247,5 @@ func (w *syncWorker) Work(ctx context.Context, j *river.Job[SyncJob]) error {
 	rep, err := w.t.Sync(ctx, "", nil)
 	w.t.logger(ctx).Info().Str("tick", j.Args.Tick).Int("redelivered", n).Int("items", rep.Items).Int("checked", rep.Checked).
 		Int("changed", rep.Changed).Int("cached", rep.Cached).Msg("sync done")
-	return jobError(err)
+	return jobError(wrap(err, "sync %s", j.Args.Tick))
 }

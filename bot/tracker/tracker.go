@@ -6,15 +6,14 @@ package tracker
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/config"
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
@@ -41,14 +40,8 @@ type Store interface {
 	SaveStatusComment(ctx context.Context, sc bot.StatusComment, owner string) error
 	ReleaseStatusComment(ctx context.Context, goal, owner string) error
 	Replier
-}
-
-// GitHub is the GitHub access the tracker needs.
-type GitHub interface {
-	Repo(ctx context.Context, owner, repo string) (*github.Client, error)
-	BotLogin(ctx context.Context) (string, error)
-	GetIssue(ctx context.Context, r ref.Ref, etag string) (gh.Issue, bool, error)
-	ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]gh.Comment, error)
+	DigestStore
+	SyncStore
 }
 
 // Queue enqueues follow-up jobs (item refreshes, comment renders).
@@ -59,7 +52,7 @@ type Queue interface {
 // Config holds the tracker's collaborators and settings.
 type Config struct {
 	Store    Store
-	GitHub   GitHub
+	GitHub   bot.GitHub // every GitHub read and write (bot/gh's Gateway)
 	Log      zerolog.Logger
 	Settings *config.Config
 	Now      func() time.Time // default time.Now
@@ -72,7 +65,7 @@ type Config struct {
 // Tracker is the status engine.
 type Tracker struct {
 	store  Store
-	gh     GitHub
+	gh     bot.GitHub
 	log    zerolog.Logger
 	cfg    *config.Config
 	queue  Queue
@@ -102,10 +95,10 @@ func (t *Tracker) SetQueue(q Queue) { t.queue = q }
 // Register plugs the tracker's webhook handlers into the dispatcher and its
 // jobs into the River workers.
 func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
-	d.Handle(job.HandlerFunc(t.handleIssue), "issues", "pull_request")
-	d.Handle(job.HandlerFunc(t.handleComment), "issue_comment")
-	d.Handle(job.HandlerFunc(t.handleCommands), "issue_comment", "issues", "pull_request_review")
-	d.Handle(job.HandlerFunc(t.handlePush), "push")
+	d.Handle(job.HandlerFunc(named("update the item", t.handleIssue)), "issues", "pull_request")
+	d.Handle(job.HandlerFunc(named("read the comment", t.handleComment)), "issue_comment")
+	d.Handle(job.HandlerFunc(named("answer commands", t.handleCommands)), "issue_comment", "issues", "pull_request_review")
+	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
@@ -128,6 +121,22 @@ type RenderStatus struct {
 
 // Kind names the job.
 func (RenderStatus) Kind() string { return "render_status" }
+
+// named wraps a webhook handler so that its errors say which step of the
+// delivery failed.
+func named(what string, h func(ctx context.Context, d bot.Delivery) error) func(ctx context.Context, d bot.Delivery) error {
+	return func(ctx context.Context, d bot.Delivery) error {
+		return wrap(h(ctx, d), "%s %s: %s", d.Event, d.ID, what)
+	}
+}
+
+// wrap adds what was being done to err (nil stays nil).
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
 
 // logger returns the logger of ctx (a delivery's, carrying its id, event
 // and repository) or the tracker's own.

@@ -139,7 +139,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	workers := river.NewWorkers()
 	river.AddWorker(workers, dispatcher.Worker())
 	a.Tracker = tracker.New(tracker.Config{
-		Store: db, GitHub: a.GitHub, Log: log, Settings: cfg, Now: opt.Now, RenderDelay: opt.RenderDelay,
+		Store: db, GitHub: gh.NewGateway(a.GitHub, gh.GatewayOptions{Log: log}), Log: log, Settings: cfg, Now: opt.Now, RenderDelay: opt.RenderDelay,
 		Monitor: a.Metrics,
 	})
 	a.Tracker.Register(dispatcher, workers)

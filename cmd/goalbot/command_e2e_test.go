@@ -19,6 +19,17 @@ func replies(e *demoEnv) []sandbox.Comment {
 	return out
 }
 
+// replyText returns a reply's text below its hidden marker line, failing
+// the test when the reply does not start with one.
+func replyText(t *testing.T, body string) string {
+	t.Helper()
+	marker, rest, _ := strings.Cut(body, "\n")
+	if !strings.HasPrefix(marker, "<!-- goalbot:reply key=") || !strings.HasSuffix(marker, " -->") {
+		t.Fatalf("the reply does not start with its marker: %q", body)
+	}
+	return rest
+}
+
 func comment(t *testing.T, e *demoEnv, actor, body string) sandbox.Comment {
 	t.Helper()
 	c, d := e.SB.Comment(actor, demo.RustRepo, demo.ClosuresPR, body)
@@ -74,7 +85,7 @@ func TestTrackCommandByStranger(t *testing.T) {
 	if len(r) != 1 || !strings.Contains(r[0].Body, "may not use `/goal track`") || !strings.Contains(r[0].Body, "MEMBER") {
 		t.Fatalf("replies = %v, want one refusal naming who may track", r)
 	}
-	if !strings.HasPrefix(r[0].Body, "@stranger\n") || strings.Count(r[0].Body, "@") != 1 {
+	if text := replyText(t, r[0].Body); !strings.HasPrefix(text, "@stranger\n") || strings.Count(text, "@") != 1 {
 		t.Errorf("the refusal should mention the commenter and nobody else: %q", r[0].Body)
 	}
 	if statusComments(e)[0].Body != before {
@@ -195,7 +206,7 @@ func TestRefusalsQuoteInputWithoutPinging(t *testing.T) {
 	if len(r) != 1 || !strings.Contains(r[0].Body, "no subgoal matches") {
 		t.Fatalf("replies = %v, want a no-match refusal", r)
 	}
-	if strings.Contains(r[0].Body, "@rust-lang/lang") || strings.Contains(r[0].Body, "<!--") {
+	if text := replyText(t, r[0].Body); strings.Contains(text, "@rust-lang/lang") || strings.Contains(text, "<!--") {
 		t.Errorf("the refusal repeats a ping or a comment opener:\n%s", r[0].Body)
 	}
 	if strings.Count(r[0].Body, "@") != 1+strings.Count(r[0].Body, "@\u200b")+strings.Count(r[0].Body, "@&#8203;") {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -47,17 +46,7 @@ func explainItem(ctx context.Context, t *tracker.Tracker, db *store.DB, arg stri
 		}
 		return itemExplanation{}, fmt.Errorf("read item %s: %w", r, err)
 	}
-	s, m := fcp.State{Phase: fcp.PhaseNone}, fcp.MCP{Phase: fcp.MCPNone}
-	if len(it.FCP) > 0 {
-		if err := json.Unmarshal(it.FCP, &s); err != nil {
-			return itemExplanation{}, fmt.Errorf("item %s: stored FCP state: %w", r, err)
-		}
-	}
-	if len(it.MCP) > 0 {
-		if err := json.Unmarshal(it.MCP, &m); err != nil {
-			return itemExplanation{}, fmt.Errorf("item %s: stored MCP state: %w", r, err)
-		}
-	}
+	s, m := it.FCP, it.MCP // the store reads a state never built as the none phases
 	ex := itemExplanation{Item: r.String(), Title: it.Title, Kind: it.Kind, State: it.State, Labels: it.Labels, Parts: fcp.Explain(s, m)}
 	links, err := db.LinksToItem(ctx, r)
 	if err != nil {

@@ -2,12 +2,14 @@ package storetest
 
 import (
 	"context"
-	"encoding/json"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/fcp"
+	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/store"
 )
@@ -41,7 +43,7 @@ var (
 func testGoalRoundTripAndLinks(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	g := bot.Goal{ID: "2024h2/async", Title: "Async | parity", Source: "dir:goals", Revision: "abc",
-		TrackingIssue: goal105, Doc: json.RawMessage(`{"id":"async"}`), Notices: true,
+		TrackingIssue: goal105, Doc: &goaldoc.Document{ID: "async"}, Notices: true,
 		UpdatedAt: time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)}
 	links := []bot.Link{
 		{Goal: g.ID, Subgoal: "send-bound", Item: rfc3654, Origin: bot.OriginConfig},
@@ -60,7 +62,7 @@ func testGoalRoundTripAndLinks(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Title != g.Title || got.TrackingIssue != goal105 || string(got.Doc) != string(g.Doc) || !got.Notices || !got.UpdatedAt.Equal(g.UpdatedAt) {
+	if got.Title != g.Title || got.TrackingIssue != goal105 || !reflect.DeepEqual(got.Doc, g.Doc) || !got.Notices || !got.UpdatedAt.Equal(g.UpdatedAt) {
 		t.Errorf("Goal = %+v, want %+v", got, g)
 	}
 	// Saving the goal again replaces document/config links but keeps command links.
@@ -97,7 +99,7 @@ func testItemRoundTrip(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	it := bot.Item{Ref: rfc3654, Kind: bot.KindRFC, Title: "Return type notation", State: bot.StateOpen, IsPull: true,
 		Labels: []string{"T-lang", "proposed-final-comment-period"}, Author: "nikomatsakis",
-		UpdatedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), ETag: `W/"x"`, FCP: json.RawMessage(`{"phase":"proposed"}`)}
+		UpdatedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), ETag: `W/"x"`, FCP: fcp.State{Phase: fcp.PhaseProposed}}
 	if err := db.SaveItem(ctx, it); err != nil {
 		t.Fatal(err)
 	}
@@ -106,15 +108,15 @@ func testItemRoundTrip(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 	if got.Title != it.Title || got.State != it.State || !got.IsPull || len(got.Labels) != 2 || got.Labels[1] != "proposed-final-comment-period" ||
-		!got.UpdatedAt.Equal(it.UpdatedAt) || got.ETag != it.ETag || string(got.FCP) != string(it.FCP) || got.MCP != nil || !got.FetchedAt.IsZero() {
+		!got.UpdatedAt.Equal(it.UpdatedAt) || got.ETag != it.ETag || !reflect.DeepEqual(got.FCP, it.FCP) || got.MCP.Phase != fcp.MCPNone || !got.FetchedAt.IsZero() {
 		t.Errorf("Item = %+v, want %+v", got, it)
 	}
-	it.State, it.Labels, it.FCP = bot.StateMerged, nil, nil
+	it.State, it.Labels, it.FCP = bot.StateMerged, nil, fcp.State{}
 	if err := db.SaveItem(ctx, it); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.Item(ctx, rfc3654)
-	if got.State != bot.StateMerged || len(got.Labels) != 0 || got.FCP != nil {
+	if got.State != bot.StateMerged || len(got.Labels) != 0 || got.FCP.Phase != fcp.PhaseNone {
 		t.Errorf("after update: %+v", got)
 	}
 	all, _ := db.Items(ctx)
@@ -132,7 +134,7 @@ func testStatusesAndTransitions(t *testing.T, db *store.DB) {
 	st := []bot.SubgoalStatus{{Goal: "g", Subgoal: "a", Status: "in-fcp", Detail: "merge, ends 2024-08-20", Since: day(10)},
 		{Goal: "g", Subgoal: "b", Status: "complete", DocStatus: "complete", Disagree: true, Since: day(1)}}
 	tr := []bot.Transition{{Goal: "g", Subgoal: "a", Old: "fcp-proposed", New: "in-fcp", At: day(10), DeliveryID: "d1", Item: rfc3654.String()}}
-	if err := db.SaveGoal(ctx, bot.Goal{ID: "g", Title: "G", Source: "dir:x", Doc: json.RawMessage(`{}`)}, nil); err != nil {
+	if err := db.SaveGoal(ctx, bot.Goal{ID: "g", Title: "G", Source: "dir:x", Doc: &goaldoc.Document{}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	g0, _ := db.Goal(ctx, "g")

@@ -1,0 +1,148 @@
+package core
+
+import (
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
+)
+
+// Cause says what made a computation happen, for the transitions log.
+type Cause struct {
+	DeliveryID string  // the webhook delivery, "" for syncs and commands
+	Item       ref.Ref // the item that moved, zero when none did
+}
+
+// Input is everything Compute looks at.
+type Input struct {
+	Goal     string
+	Doc      *goaldoc.Document
+	Links    []bot.Link
+	Items    map[ref.Ref]*bot.Item // stored items; linked items not read yet are absent
+	Previous map[string]bot.SubgoalStatus
+	Rules    Rules
+	Now      time.Time
+	Cause    Cause
+}
+
+// Output is what changed: rows to store, rows of subgoals that left the
+// document, and the transitions to log.
+type Output struct {
+	Changed     []bot.SubgoalStatus
+	Removed     []string
+	Transitions []bot.Transition
+}
+
+// Empty reports whether nothing changed.
+func (o Output) Empty() bool { return len(o.Changed) == 0 && len(o.Removed) == 0 }
+
+// computed is one subgoal's fresh result; provisional while one of the
+// items it rests on has not been read yet.
+type computed struct {
+	status.Result
+	provisional bool
+}
+
+// Compute derives every subgoal status of a goal and compares it with the
+// previous statuses. A status change is a transition only when the
+// previous status was itself final: the first status computed from read
+// items is the subgoal's baseline, not a change (a goal's first load lists
+// no transitions), though a disagreement with the document stays visible.
+func Compute(in Input) Output {
+	got := evaluate(in)
+	var out Output
+	in.Doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
+		diffRow(in, s.ID, got[s.ID], &out)
+		return true
+	})
+	for id := range in.Previous {
+		if _, ok := got[id]; !ok {
+			out.Removed = append(out.Removed, id)
+		}
+	}
+	return out
+}
+
+// evaluate computes every subgoal's result, children before parents.
+func evaluate(in Input) map[string]computed {
+	bySubgoal := ItemsBySubgoal(in.Links)
+	got := map[string]computed{}
+	var visit func(s *goaldoc.Subgoal) computed
+	visit = func(s *goaldoc.Subgoal) computed {
+		var kids []computed
+		for i := range s.Children {
+			kids = append(kids, visit(&s.Children[i]))
+		}
+		c := subgoalResult(s, bySubgoal[s.ID], in.Items, in.Rules, kids)
+		got[s.ID] = c
+		return c
+	}
+	for i := range in.Doc.Subgoals {
+		visit(&in.Doc.Subgoals[i])
+	}
+	return got
+}
+
+// subgoalResult is one subgoal's status: from its own items when it has
+// read ones, else the summary of its children, reconciled with what the
+// document says.
+func subgoalResult(s *goaldoc.Subgoal, refs []ref.Ref, items map[ref.Ref]*bot.Item, rules Rules, kids []computed) computed {
+	var c computed
+	var res []status.Result
+	for _, r := range refs {
+		it := items[r]
+		if it == nil {
+			c.provisional = true
+			continue
+		}
+		st, detail := status.Evaluate(rules.List, FactsOf(*it))
+		res = append(res, status.Result{Status: st, Detail: detail})
+	}
+	var own *status.Result
+	if len(res) > 0 {
+		r := status.Combine(rules.Aggregate, res)
+		own = &r
+	}
+	if own == nil && len(kids) > 0 {
+		results := make([]status.Result, len(kids))
+		for i, k := range kids {
+			results[i] = k.Result
+			c.provisional = c.provisional || k.provisional
+		}
+		r := status.Summarize(results)
+		own = &r
+	}
+	c.Result = status.Reconcile(status.DocFacts{Complete: s.HasBadge(goaldoc.BadgeComplete) || s.Checked, Struck: s.Struck}, own)
+	return c
+}
+
+// diffRow compares one subgoal's fresh result with its previous row and
+// records the row and transition to store, if any.
+func diffRow(in Input, id string, c computed, out *Output) {
+	row := bot.SubgoalStatus{Goal: in.Goal, Subgoal: id, Status: c.Status, Detail: c.Detail,
+		DocStatus: c.DocStatus, Disagree: c.Disagree, Provisional: c.provisional, Since: in.Now}
+	prev, seen := in.Previous[id]
+	switch {
+	case !seen:
+		out.Changed = append(out.Changed, row)
+	case prev.Status != row.Status:
+		out.Changed = append(out.Changed, row)
+		if !prev.Provisional {
+			out.Transitions = append(out.Transitions, transition(in, prev, row))
+		}
+	case prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree || prev.Provisional != row.Provisional:
+		row.Since = prev.Since
+		out.Changed = append(out.Changed, row)
+	}
+}
+
+func transition(in Input, prev, row bot.SubgoalStatus) bot.Transition {
+	item := ""
+	if !in.Cause.Item.IsZero() {
+		item = in.Cause.Item.String()
+	}
+	return bot.Transition{Goal: in.Goal, Subgoal: row.Subgoal, Old: prev.Status, New: row.Status,
+		Detail: row.Detail, At: in.Now, DeliveryID: in.Cause.DeliveryID, Item: item}
+}

@@ -1,0 +1,3 @@
+ALTER TABLE items DROP COLUMN state_schema;
+ALTER TABLE goals DROP COLUMN doc_schema;
+ALTER TABLE statuses DROP COLUMN provisional;
