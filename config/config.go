@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
 )
 
 // Config is goalbot's effective configuration: built-in defaults, then the
@@ -17,6 +18,7 @@ type Config struct {
 	WebhookSecrets []Secret // any may sign a delivery (rotation)
 	LogLevel       string   // debug, info, warn or error
 
+	HTTP     HTTP
 	GitHub   GitHub
 	Goals    []GoalSource
 	Status   Status
@@ -28,6 +30,14 @@ type Config struct {
 	src *sources // where each key came from, for messages; nil when built in code
 }
 
+// HTTP holds the optional extra listeners: a deployment can expose
+// /webhook and the dashboard publicly and keep /metrics internal. Empty
+// means "on Listen".
+type HTTP struct {
+	DashboardListen string // dashboard pages, /api/v1 and feeds; "" serves them on Listen
+	MetricsListen   string // /metrics; "" serves it on Listen
+}
+
 // GitHub holds how goalbot reaches GitHub and who it is there.
 type GitHub struct {
 	APIURL         string // REST base URL with a trailing slash
@@ -37,6 +47,12 @@ type GitHub struct {
 	Token          Secret // token auth instead of an App
 	BotLogin       string // the login the bot posts as
 	RFCBotLogins   []string
+
+	// FCPDays is how long an rfcbot FCP runs, in days (rfcbot: 10).
+	// FCPDaysBy overrides it per repository ("owner/repo") or per trusted
+	// bot login: rfcbot-rs forks run other lengths (Matrix's mscbot: 5).
+	FCPDays   int
+	FCPDaysBy map[string]int
 }
 
 // AppAuth reports whether GitHub App authentication is configured.
@@ -69,16 +85,10 @@ type Status struct {
 	Rules     []Rule // tried in order before the built-in rules
 }
 
-// Rule maps an item state to a status. Empty fields match anything;
-// Labels must all be present.
-type Rule struct {
-	Kind   string   // rfc, mcp, acp, pr, issue or ""
-	State  string   // open, closed, merged or ""
-	Labels []string // all must be present
-	FCP    string   // none, proposed, active, finished, cancelled or ""
-	Status string   // one of the subgoal statuses
-	Detail string   // text shown with the status
-}
+// Rule maps an item state to a status: it is status.Rule, decoded straight
+// from [[status.rules]], so every condition the built-in rules use (kind,
+// state, labels, fcp, mcp, disposition, concerns) can be written.
+type Rule = status.Rule
 
 // Notices switches transition notices on for every goal.
 type Notices struct {
@@ -135,6 +145,7 @@ func Default() *Config {
 		GitHub: GitHub{
 			APIURL:       "https://api.github.com/",
 			RFCBotLogins: []string{"rfcbot", "rust-rfcbot"},
+			FCPDays:      10,
 		},
 		Status: Status{Aggregate: "least"},
 		Digest: Digest{
@@ -164,10 +175,6 @@ func defaultPermissions() map[string][]string {
 var (
 	logLevels    = []string{"debug", "info", "warn", "error"}
 	aggregates   = []string{"least", "most"}
-	ruleKinds    = []string{"", "rfc", "mcp", "acp", "pr", "issue"}
-	ruleStates   = []string{"", "open", "closed", "merged"}
-	ruleFCPs     = []string{"", "none", "proposed", "active", "finished", "cancelled"}
-	statuses     = []string{"not-started", "proposed", "fcp-proposed", "blocked", "in-fcp", "fcp-finished", "accepted", "complete", "postponed", "closed"}
 	verbs        = []string{"track", "untrack", "refresh", "status", "help"}
 	associations = []string{"OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "AUTHOR", "ANYONE"}
 )

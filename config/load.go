@@ -14,6 +14,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/goalbot/goalbot/bot/status"
 )
 
 // fileConfig is goalbot.toml as written. Pointers tell "absent" (keep the
@@ -24,6 +25,7 @@ type fileConfig struct {
 	DatabaseURL    *string      `toml:"database_url"`
 	WebhookSecrets *[]string    `toml:"webhook_secrets"`
 	LogLevel       *string      `toml:"log_level"`
+	HTTP           fileHTTP     `toml:"http"`
 	GitHub         fileGitHub   `toml:"github"`
 	Goals          []fileGoal   `toml:"goals"`
 	Status         fileStatus   `toml:"status"`
@@ -33,14 +35,21 @@ type fileConfig struct {
 	Commands       fileCommands `toml:"commands"`
 }
 
+type fileHTTP struct {
+	DashboardListen *string `toml:"dashboard_listen"`
+	MetricsListen   *string `toml:"metrics_listen"`
+}
+
 type fileGitHub struct {
-	APIURL         *string   `toml:"api_url"`
-	AppID          *int64    `toml:"app_id"`
-	PrivateKey     *string   `toml:"private_key"`
-	PrivateKeyFile *string   `toml:"private_key_file"`
-	Token          *string   `toml:"token"`
-	BotLogin       *string   `toml:"bot_login"`
-	RFCBotLogins   *[]string `toml:"rfcbot_logins"`
+	APIURL         *string        `toml:"api_url"`
+	AppID          *int64         `toml:"app_id"`
+	PrivateKey     *string        `toml:"private_key"`
+	PrivateKeyFile *string        `toml:"private_key_file"`
+	Token          *string        `toml:"token"`
+	BotLogin       *string        `toml:"bot_login"`
+	RFCBotLogins   *[]string      `toml:"rfcbot_logins"`
+	FCPDays        *int           `toml:"fcp_days"`
+	FCPDaysBy      map[string]int `toml:"fcp_days_by"`
 }
 
 type fileGoal struct {
@@ -61,17 +70,8 @@ type fileLink struct {
 }
 
 type fileStatus struct {
-	Aggregate *string    `toml:"aggregate"`
-	Rules     []fileRule `toml:"rules"`
-}
-
-type fileRule struct {
-	Kind   string   `toml:"kind"`
-	State  string   `toml:"state"`
-	Labels []string `toml:"labels"`
-	FCP    string   `toml:"fcp"`
-	Status string   `toml:"status"`
-	Detail string   `toml:"detail"`
+	Aggregate *string       `toml:"aggregate"`
+	Rules     []status.Rule `toml:"rules"` // decoded straight into the rules the status package evaluates
 }
 
 type fileNotices struct {
@@ -185,6 +185,7 @@ var (
 		"bool": "true or false", "*bool": "true or false",
 		"[]string": "an array of strings", "*[]string": "an array of strings",
 		"map[string]string": "a table of strings", "map[string][]string": "a table of string arrays",
+		"map[string]int": "a table of integers", "status.Status": "a string",
 	}
 )
 
@@ -237,6 +238,8 @@ func (c *Config) applyFile(f fileConfig) []error {
 		}
 	}
 	setStr(&c.LogLevel, f.LogLevel)
+	setStr(&c.HTTP.DashboardListen, f.HTTP.DashboardListen)
+	setStr(&c.HTTP.MetricsListen, f.HTTP.MetricsListen)
 
 	g := &c.GitHub
 	setStr(&g.APIURL, f.GitHub.APIURL)
@@ -252,6 +255,15 @@ func (c *Config) applyFile(f fileConfig) []error {
 	}
 	setStr(&g.BotLogin, f.GitHub.BotLogin)
 	setStrs(&g.RFCBotLogins, f.GitHub.RFCBotLogins)
+	if f.GitHub.FCPDays != nil {
+		g.FCPDays = *f.GitHub.FCPDays
+	}
+	if len(f.GitHub.FCPDaysBy) > 0 {
+		g.FCPDaysBy = map[string]int{}
+		for k, v := range f.GitHub.FCPDaysBy {
+			g.FCPDaysBy[strings.ToLower(strings.TrimSpace(k))] = v
+		}
+	}
 
 	for i, fg := range f.Goals {
 		src := GoalSource{Dir: fg.Dir, Repo: fg.Repo, Path: fg.Path, Ref: fg.Ref, BookTOML: fg.BookTOML, Notices: fg.Notices}
@@ -282,9 +294,7 @@ func (c *Config) applyFile(f fileConfig) []error {
 	}
 
 	setStr(&c.Status.Aggregate, f.Status.Aggregate)
-	for _, fr := range f.Status.Rules {
-		c.Status.Rules = append(c.Status.Rules, Rule(fr))
-	}
+	c.Status.Rules = append(c.Status.Rules, f.Status.Rules...)
 	if f.Notices.Enabled != nil {
 		c.Notices.Enabled = *f.Notices.Enabled
 	}
@@ -386,6 +396,12 @@ func (c *Config) applyEnv(env func(string) string) []error {
 	}
 	if v, ok := set("GOALBOT_LISTEN", "listen"); ok {
 		c.Listen = v
+	}
+	if v, ok := set("GOALBOT_DASHBOARD_LISTEN", "http.dashboard_listen"); ok {
+		c.HTTP.DashboardListen = v
+	}
+	if v, ok := set("GOALBOT_METRICS_LISTEN", "http.metrics_listen"); ok {
+		c.HTTP.MetricsListen = v
 	}
 	if v, ok := set("GOALBOT_DATABASE_URL", "database_url"); ok {
 		c.DatabaseURL = NewDSN(v)

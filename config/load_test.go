@@ -246,6 +246,7 @@ func TestLoadFull(t *testing.T) {
 	}
 	wantRules := []Rule{
 		{Kind: "rfc", State: "open", Labels: []string{"I-lang-nominated"}, FCP: "active", Status: "in-fcp", Detail: "nominated"},
+		{Kind: "mcp", Labels: []string{}, MCP: "seconded", Disposition: "merge", Concerns: true, Status: "blocked", Detail: "MCP has concerns, {concerns}"},
 		{State: "closed", Labels: []string{}, Status: "closed"},
 	}
 	if !reflect.DeepEqual(c.Status.Rules, wantRules) {
@@ -255,6 +256,9 @@ func TestLoadFull(t *testing.T) {
 	if d.Repo != "rust-lang/goals" || d.Weekday != time.Friday || d.Hour != 16 || d.Minute != 30 ||
 		!reflect.DeepEqual(d.Labels, []string{"goal-digest", "T-goals"}) || d.StaleDays != 21 || !d.ClosePrevious || d.Mention {
 		t.Errorf("digest = %+v", d)
+	}
+	if c.HTTP.DashboardListen != ":8081" || c.HTTP.MetricsListen != "127.0.0.1:9090" {
+		t.Errorf("http = %+v", c.HTTP)
 	}
 	if c.Status.Aggregate != "most" || c.Sync.Interval != 30*time.Minute || c.Sync.Redeliver || c.LogLevel != "debug" {
 		t.Errorf("status %+v sync %+v log %q", c.Status, c.Sync, c.LogLevel)
@@ -307,7 +311,7 @@ func TestLoadErrors(t *testing.T) {
 		want: []string{
 			`testdata/badvalues.toml:1: database_url: unsupported scheme "mysql"; use sqlite:PATH or postgres://USER:PASSWORD@HOST/DB`,
 			`testdata/badvalues.toml:3: goals[0]: set either dir, or repo and path, not both`,
-			`testdata/badvalues.toml:10: status.rules[0].status: "in-review" is not one of "not-started", "proposed", "fcp-proposed", "blocked", "in-fcp", "fcp-finished", "accepted", "complete", "postponed", "closed"`,
+			`testdata/badvalues.toml:10: status.rules[0].status: "in-review" is not one of "not-started", "in-progress", "proposed", "fcp-proposed", "blocked", "in-fcp", "fcp-finished", "accepted", "complete", "postponed", "closed"`,
 			`testdata/badvalues.toml:13: sync.interval: "fifteen minutes" is not a duration; write e.g. "15m" or "1h"`,
 			`testdata/badvalues.toml:16: github.private_key_file: cannot read "testdata/does-not-exist.pem": no such file or directory`,
 		},
@@ -343,10 +347,27 @@ func TestLoadErrors(t *testing.T) {
 		body: "[digest]\nschedule = \"Mon 9am\"\n",
 		want: []string{`goalbot.toml:2: digest.schedule: "Mon 9am" is not a weekday and UTC time; write e.g. "Mon 09:00"`},
 	}, {
+		name: "mcp, disposition and detail checked like the other rule fields",
+		body: "[[status.rules]]\nmcp = \"second\"\ndisposition = \"merged\"\nstatus = \"in-progress\"\ndetail = \"{ending}\"\nconcern = true\n",
+		want: []string{
+			`goalbot.toml:2: status.rules[0].mcp: "second" is not one of "none", "proposed", "seconded", "blocked", "accepted", "closed"`,
+			`goalbot.toml:3: status.rules[0].disposition: "merged" is not one of "merge", "close", "postpone"`,
+			`goalbot.toml:5: status.rules[0].detail: detail "{ending}": unknown placeholder {ending}; use {disposition}, {reviewed}, {reviewers}, {concerns}, {end}`,
+			`goalbot.toml:6: unknown key "status.rules.concern" (did you mean "status.rules.concerns"?)`,
+		},
+	}, {
+		name: "fcp_days: zero, a bad key, a negative override",
+		body: "[github]\nfcp_days = 0\n[github.fcp_days_by]\n\"matrix-org/matrix-spec-proposals\" = 5\n\"a/b/c\" = 5\nmscbot = -1\n",
+		want: []string{
+			`goalbot.toml:2: github.fcp_days: 0 is not a positive number of days; rfcbot runs 10`,
+			`goalbot.toml:5: github.fcp_days_by.a/b/c: "a/b/c" is neither owner/repo nor a bot login`,
+			`goalbot.toml:6: github.fcp_days_by.mscbot: -1 is not a positive number of days`,
+		},
+	}, {
 		name: "bad rule fields and missing status",
 		body: "[[status.rules]]\nkind = \"rfcs\"\nfcp = \"open\"\n",
 		want: []string{
-			`goalbot.toml:1: status.rules[0]: status is missing; use one of "not-started", "proposed", "fcp-proposed", "blocked", "in-fcp", "fcp-finished", "accepted", "complete", "postponed", "closed"`,
+			`goalbot.toml:1: status.rules[0]: status is missing; use one of "not-started", "in-progress", "proposed", "fcp-proposed", "blocked", "in-fcp", "fcp-finished", "accepted", "complete", "postponed", "closed"`,
 			`goalbot.toml:2: status.rules[0].kind: "rfcs" is not one of "rfc", "mcp", "acp", "pr", "issue"`,
 			`goalbot.toml:3: status.rules[0].fcp: "open" is not one of "none", "proposed", "active", "finished", "cancelled"`,
 		},
@@ -417,6 +438,14 @@ dir = "g"
 		want: []string{
 			`goalbot.toml:1: listen: "8080" is not a listen address; write e.g. ":8080" or "127.0.0.1:8080"`,
 			`goalbot.toml:2: database_url: sqlite: needs a file path; use sqlite:PATH or postgres://USER:PASSWORD@HOST/DB`,
+		},
+	}, {
+		name: "bad separate listeners, from file and env",
+		body: "[http]\ndashboard_listen = \"9000\"\n",
+		env:  map[string]string{"GOALBOT_METRICS_LISTEN": "localhost"},
+		want: []string{
+			`goalbot.toml:2: http.dashboard_listen: "9000" is not a listen address; write e.g. ":9090" or "127.0.0.1:9090", or leave it out to serve on listen`,
+			`GOALBOT_METRICS_LISTEN: "localhost" is not a listen address; write e.g. ":9090" or "127.0.0.1:9090", or leave it out to serve on listen`,
 		},
 	}, {
 		name: "missing file",

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/goalbot/goalbot/bot/status"
 )
 
 // Validate checks the configuration as a whole: known values, consistent
@@ -31,6 +33,11 @@ func (c *Config) validate() []error {
 
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not a listen address; write e.g. \":8080\" or \"127.0.0.1:8080\"", c.Listen)
+	}
+	for _, l := range []struct{ key, addr string }{{"http.dashboard_listen", c.HTTP.DashboardListen}, {"http.metrics_listen", c.HTTP.MetricsListen}} {
+		if _, _, err := net.SplitHostPort(l.addr); l.addr != "" && err != nil {
+			bad(l.key, "%q is not a listen address; write e.g. \":9090\" or \"127.0.0.1:9090\", or leave it out to serve on listen", l.addr)
+		}
 	}
 	checkDSN(c.DatabaseURL, bad)
 	for i, s := range c.WebhookSecrets {
@@ -60,6 +67,18 @@ func (c *Config) validate() []error {
 			bad("github.rfcbot_logins", "login %d is empty", i+1)
 		}
 	}
+	if g.FCPDays < 1 {
+		bad("github.fcp_days", "%d is not a positive number of days; rfcbot runs 10", g.FCPDays)
+	}
+	for _, k := range sortedKeys(g.FCPDaysBy) {
+		key := "github.fcp_days_by." + k
+		switch {
+		case k == "" || strings.ContainsAny(k, " #:") || strings.Count(k, "/") > 1 || (strings.Contains(k, "/") && !isRepo(k)):
+			bad(key, "%q is neither owner/repo nor a bot login", k)
+		case g.FCPDaysBy[k] < 1:
+			bad(key, "%d is not a positive number of days", g.FCPDaysBy[k])
+		}
+	}
 
 	for i, src := range c.Goals {
 		c.validateGoalSource(i, src, bad)
@@ -68,13 +87,19 @@ func (c *Config) validate() []error {
 	oneOf("status.aggregate", c.Status.Aggregate, aggregates)
 	for i, r := range c.Status.Rules {
 		key := fmt.Sprintf("status.rules[%d]", i)
-		oneOf(key+".kind", r.Kind, ruleKinds)
-		oneOf(key+".state", r.State, ruleStates)
-		oneOf(key+".fcp", r.FCP, ruleFCPs)
+		for _, f := range r.Fields() {
+			if f.Value != "" {
+				oneOf(key+"."+f.Name, f.Value, f.Allowed)
+			}
+		}
+		statuses := statusNames()
 		if r.Status == "" {
 			bad(key, "status is missing; use one of %s", quoteAll(statuses))
 		} else {
-			oneOf(key+".status", r.Status, statuses)
+			oneOf(key+".status", string(r.Status), statuses)
+		}
+		if err := status.CheckDetail(r.Detail); err != nil {
+			bad(key+".detail", "%v", err)
 		}
 	}
 
@@ -186,6 +211,15 @@ func (c *Config) RequireServe() error {
 		problems = append(problems, errors.New("no GitHub credentials: set GOALBOT_GITHUB_APP_ID with GOALBOT_GITHUB_PRIVATE_KEY_FILE (App), or GOALBOT_GITHUB_TOKEN"))
 	}
 	return errors.Join(problems...)
+}
+
+// statusNames lists the subgoal statuses in rank order.
+func statusNames() []string {
+	var out []string
+	for _, s := range status.All() {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 func isRepo(s string) bool {

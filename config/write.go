@@ -23,6 +23,10 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.kv("", "webhook_secrets", secrets(c.WebhookSecrets))
 	t.kv("", "log_level", str(c.LogLevel))
 
+	t.table("http")
+	t.kv("http", "dashboard_listen", str(c.HTTP.DashboardListen))
+	t.kv("http", "metrics_listen", str(c.HTTP.MetricsListen))
+
 	g := c.GitHub
 	t.table("github")
 	t.kv("github", "api_url", str(g.APIURL))
@@ -36,6 +40,13 @@ func (c *Config) WriteEffective(w io.Writer) error {
 	t.kv("github", "token", str(g.Token.String()))
 	t.kv("github", "bot_login", str(g.BotLogin))
 	t.kv("github", "rfcbot_logins", strs(g.RFCBotLogins))
+	t.kv("github", "fcp_days", strconv.Itoa(g.FCPDays))
+	if len(g.FCPDaysBy) > 0 {
+		t.table("github.fcp_days_by")
+		for _, k := range sortedKeys(g.FCPDaysBy) {
+			t.kv("github.fcp_days_by", tomlKey(k), strconv.Itoa(g.FCPDaysBy[k]))
+		}
+	}
 
 	for _, src := range c.Goals {
 		t.arrayTable("goals")
@@ -70,7 +81,10 @@ func (c *Config) WriteEffective(w io.Writer) error {
 		t.kv("status.rules", "state", str(r.State))
 		t.kv("status.rules", "labels", strs(r.Labels))
 		t.kv("status.rules", "fcp", str(r.FCP))
-		t.kv("status.rules", "status", str(r.Status))
+		t.kv("status.rules", "mcp", str(r.MCP))
+		t.kv("status.rules", "disposition", str(r.Disposition))
+		t.kv("status.rules", "concerns", strconv.FormatBool(r.Concerns))
+		t.kv("status.rules", "status", str(string(r.Status)))
 		t.kv("status.rules", "detail", str(r.Detail))
 	}
 

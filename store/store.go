@@ -73,9 +73,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if dialect == Postgres {
 		driver = "pgx"
 	}
+	where := "PostgreSQL database"
+	if dialect == SQLite {
+		where = "SQLite database " + sqlitePath(dsn)
+	}
 	sqldb, err := sql.Open(driver, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, fmt.Errorf("open %s: %w", where, err)
 	}
 	if dialect == SQLite {
 		// riversqlite and SQLite itself want one writer; one connection
@@ -89,7 +93,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	defer cancel()
 	if err := sqldb.PingContext(pingCtx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
+		return nil, fmt.Errorf("connect to %s: %w", where, redact(err, dsn))
 	}
 	return &DB{db: sqldb, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
@@ -231,12 +235,14 @@ func (db *DB) Ready(ctx context.Context) error {
 	var dirty bool
 	err = db.db.QueryRowContext(ctx, "SELECT version, dirty FROM goalbot_migrations").Scan(&version, &dirty)
 	switch {
+	case err != nil && missingSchema(err):
+		return fmt.Errorf("%s has no goalbot schema: %w", db.where(), ErrNoSchema)
 	case err != nil:
-		return fmt.Errorf("read schema version: %w", err)
+		return fmt.Errorf("read schema version of %s: %w", db.where(), err)
 	case dirty:
 		return fmt.Errorf("schema version %d is dirty: a migration failed halfway", version)
 	case version < want:
-		return fmt.Errorf("schema version %d, want %d: run goalbot migrate", version, want)
+		return fmt.Errorf("%s has schema version %d, want %d: run \"goalbot migrate\"", db.where(), version, want)
 	}
 	return nil
 }

@@ -27,29 +27,68 @@ type Command struct {
 // Find returns the commands in body in order. A command is a line that starts
 // (after spaces or tabs) with "/goal" or "@<botLogin>" — the login matched in
 // any case, with or without its "[bot]" suffix, optionally followed by ":" —
-// and is ordinary text of the comment: not inside a code block, code span,
-// block quote, HTML block or comment, link or table. botLogin may be empty
-// (only "/goal" is recognised) and may carry "@" or "[bot]".
+// or, as triagebot does for @rustbot, a mention of the bot anywhere in a line
+// followed by one of the verbs ("Thanks! @goalbot status"). A command runs to
+// the end of its line or to the next mention of the bot on it; a mid-line
+// one also ends with its sentence, and a no-argument verb there ignores the
+// words after it. Every command is ordinary text of the comment: not inside a
+// code block, code span, block quote, HTML block or comment, link or table.
+// botLogin may be empty (only "/goal" is recognised) and may carry "@" or
+// "[bot]".
 func Find(body, botLogin string) []Command {
 	src := normalize(body)
 	login := loginName(botLogin)
 	lines := splitLines(src)
 	var cands []candidate
 	for i, ln := range lines {
-		trimmed := strings.TrimLeft(src[ln.start:ln.end], " \t")
+		line := src[ln.start:ln.end]
+		trimmed := strings.TrimLeft(line, " \t")
+		lead := len(line) - len(trimmed)
+		mentions := findMentions(line, login, lead)
+		end := func(at int) int { // where the command starting at at stops
+			for _, m := range mentions {
+				if m > at {
+					return m
+				}
+			}
+			return len(line)
+		}
 		if rest, ok := matchPrefix(trimmed, login); ok {
-			off := ln.end - len(trimmed)
-			cands = append(cands, candidate{line: i + 1, off: off, text: trimmed, rest: rest})
+			stop := end(lead)
+			rest = rest[:len(rest)-(len(line)-stop)]
+			cands = append(cands, candidate{line: i + 1, off: ln.start + lead, text: line[lead:stop], rest: rest})
+		}
+		for _, m := range mentions {
+			if m == lead {
+				continue // the line-start form, above
+			}
+			seg := line[m:end(m)]
+			rest, ok := matchPrefix(seg, login)
+			if !ok {
+				continue
+			}
+			pre := len(seg) - len(rest) // "@goalbot" and its ":"
+			rest = rest[:sentenceEnd(rest)]
+			if !knownVerb(rest) {
+				continue // prose that mentions the bot: "I asked @goalbot about it"
+			}
+			text := seg[:pre+len(rest)]
+			cands = append(cands, candidate{line: i + 1, off: ln.start + m, text: text, rest: rest, midLine: true})
 		}
 	}
 	if len(cands) == 0 {
 		return nil // most comments: skip the markdown parse
 	}
 	offs := make(map[int]bool, len(cands))
+	var inside []int
 	for _, c := range cands {
-		offs[c.off] = true
+		if c.midLine {
+			inside = append(inside, c.off)
+		} else {
+			offs[c.off] = true
+		}
 	}
-	visible := visibleStarts([]byte(src), offs)
+	visible := visibleStarts([]byte(src), offs, inside)
 	var cmds []Command
 	for _, c := range cands {
 		if !visible[c.off] {
@@ -66,6 +105,8 @@ type candidate struct {
 	off  int    // byte offset of the prefix in the normalised body
 	text string // the line from the prefix on
 	rest string // the text after the prefix (and its ":")
+
+	midLine bool // a mention after other text on the line
 }
 
 func (c candidate) command() Command {
@@ -92,7 +133,101 @@ func (c candidate) command() Command {
 	if len(toks) > 1 {
 		cmd.Args = toks[1:]
 	}
+	if c.midLine && cmd.Err == nil && noArgs(cmd.Verb) {
+		// "Thanks! @goalbot status for this one": the verb takes no
+		// arguments, so the words after it are the sentence going on.
+		cmd.Args = nil
+	}
 	return cmd
+}
+
+// findMentions returns the byte offsets in line of every "@login" that
+// starts a word (the line's start, or after a character that cannot be part
+// of a login, an e-mail address or a path) and ends one (matchPrefix).
+// lead is where the line's text starts after its indentation.
+func findMentions(line, login string, lead int) []int {
+	if login == "" {
+		return nil
+	}
+	var out []int
+	for i := 0; i < len(line); {
+		j := strings.IndexByte(line[i:], '@')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + 1
+		if at > lead {
+			r, _ := utf8.DecodeLastRuneInString(line[:at])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_-./@\\`", r) {
+				continue
+			}
+		}
+		if _, ok := matchPrefix(line[at:], login); ok {
+			out = append(out, at)
+		}
+	}
+	return out
+}
+
+// sentenceEnd returns where the sentence that rest starts ends: before the
+// first ".", "!", "?" or ";" that is followed by white space or the end, or
+// before a ")" closing a parenthesis opened before the mention, and is not
+// inside a double-quoted title.
+func sentenceEnd(rest string) int {
+	quoted := false
+	depth := 0
+	for i, r := range rest {
+		switch r {
+		case '(':
+			if !quoted {
+				depth++
+			}
+		case ')':
+			if !quoted {
+				if depth == 0 {
+					return i
+				}
+				depth--
+			}
+		case '"':
+			quoted = !quoted
+		case '“', '„':
+			quoted = !(quoted && r == '“') // „…“ closes with “
+		case '”':
+			quoted = false
+		case '.', '!', '?', ';':
+			if quoted {
+				continue
+			}
+			next, _ := utf8.DecodeRuneInString(rest[i+1:])
+			if i+1 == len(rest) || unicode.IsSpace(next) {
+				return i
+			}
+		}
+	}
+	return len(rest)
+}
+
+// knownVerb reports whether the first word of rest is one of the verbs (as
+// Find reads it: any case, trailing punctuation dropped).
+func knownVerb(rest string) bool {
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return false
+	}
+	w := strings.TrimRight(strings.ToLower(f[0]), ".,;:!?")
+	for _, v := range verbs {
+		if v.name == w {
+			return true
+		}
+	}
+	return false
+}
+
+// noArgs reports whether verb takes no arguments.
+func noArgs(verb string) bool {
+	return verb == VerbStatus || verb == VerbRefresh || verb == VerbHelp
 }
 
 // prefixOf returns the part of raw before rest (the "/goal" or "@login:").

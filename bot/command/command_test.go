@@ -49,7 +49,24 @@ func TestFind(t *testing.T) {
 		{"mention colon no space", "@goalbot:status", []found{{1, "status", nil}}},
 		{"mention [bot]", "@goalbot[bot] help", []found{{1, "help", nil}}},
 		{"mention [BOT] colon", "@GOALBOT[BOT]: help", []found{{1, "help", nil}}},
-		{"mid-sentence mention", "I asked @goalbot status yesterday", nil},
+		{"mid-sentence mention", "I asked @goalbot status yesterday", []found{{1, "status", nil}}},
+		{"mention after thanks", "Thanks! @goalbot status", []found{{1, "status", nil}}},
+		{"mention mid-line [bot] colon", "ok, @goalbot[bot]: refresh.", []found{{1, "refresh", nil}}},
+		{"mention mid-line with args", "Could you @goalbot track #105 \"approve RFC\" please", []found{{1, "track", []string{"#105", "approve RFC", "please"}}}},
+		{"mention mid-line sentence ends", "Ping @goalbot track #105 approve RFC. Thanks!", []found{{1, "track", []string{"#105", "approve", "RFC"}}}},
+		{"mention mid-line quoted dot", "so @goalbot track #105 \"v1. approve\" ok", []found{{1, "track", []string{"#105", "v1. approve", "ok"}}}},
+		{"two mentions on a line", "@goalbot status @goalbot refresh", []found{{1, "status", nil}, {1, "refresh", nil}}},
+		{"slash then mention", "/goal track #1 @goalbot help", []found{{1, "track", []string{"#1"}}, {1, "help", nil}}},
+		{"mid-line prose mention", "I asked @goalbot about it\nthanks to @goalbot\n@goalbot, thanks", nil},
+		{"mid-line unknown verb", "hey @goalbot stats", nil},
+		{"mid-line in parens", "(@goalbot help)", []found{{1, "help", nil}}},
+		{"mid-line code span", "run `@goalbot status` to see", nil},
+		{"mid-line in quote", "> thanks @goalbot status", nil},
+		{"mid-line in html comment", "text <!-- @goalbot status --> more", nil},
+		{"mid-line in link", "see [@goalbot status](https://example.com)", nil},
+		{"mid-line in fence", "```\nx @goalbot status\n```", nil},
+		{"mid-line e-mail and path", "mail me@goalbot status\nsee a/@goalbot status\nx_@goalbot status", nil},
+		{"mid-line emphasis", "**Thanks** @goalbot status", []found{{1, "status", nil}}},
 		{"longer login", "@goalbotx status\n@goalbot-dev status\n@goalbot's status", nil},
 		{"email-like", "@goalbot.example status", nil},
 		{"several", "/goal track #1\n\n@goalbot status\n- list\n\n/goal help",
@@ -82,7 +99,7 @@ func TestFind(t *testing.T) {
 		{"crlf fence", "```\r\n/goal status\r\n```\r\n/goal help\r\n", []found{{4, "help", nil}}},
 		{"lone cr", "hi\r/goal status", []found{{2, "status", nil}}},
 		{"unicode", "Größe ✓ 😀\n/goal track #105 “approve RFC”", []found{{2, "track", []string{"#105", "approve RFC"}}}},
-		{"unicode before mention", "😀 @goalbot status", nil},
+		{"unicode before mention", "😀 @goalbot status", []found{{1, "status", nil}}},
 		{"tracking issue url", "/goal track https://github.com/rust-lang/rust-project-goals/issues/105 0",
 			[]found{{1, "track", []string{"https://github.com/rust-lang/rust-project-goals/issues/105", "0"}}}},
 	}
@@ -155,8 +172,10 @@ func TestFindLongLine(t *testing.T) {
 	long := strings.Repeat("x", 100<<10)
 	body := "intro\n/goal track #1 " + long + "\n```\n/goal status " + long + "\n```\n" + long + " @goalbot help\n"
 	got := Find(body, "goalbot")
-	if len(got) != 1 || got[0].Line != 2 || got[0].Verb != "track" || len(got[0].Args) != 2 || got[0].Args[1] != long {
-		t.Fatalf("Find on a 100 kB line: got %d commands %v", len(got), summarize(got))
+	// The long line that ends with a mention holds a command too.
+	if len(got) != 2 || got[0].Line != 2 || got[0].Verb != "track" || len(got[0].Args) != 2 || got[0].Args[1] != long ||
+		got[1].Line != 6 || got[1].Verb != "help" || len(got[1].Args) != 0 {
+		t.Fatalf("Find on a 100 kB line: got %d commands", len(got))
 	}
 }
 
@@ -180,6 +199,9 @@ func TestNew(t *testing.T) {
 		{"moved into a quote", "/goal status", "> /goal status", nil},
 		{"unchanged broken", "/goal track #1 \"x", "/goal  track #1 \"x", nil},
 		{"fixed broken", "/goal track #1 \"x", "/goal track #1 \"x\"", []found{{1, "track", []string{"#1", "x"}}}},
+		{"mid-line unchanged", "Thanks! @goalbot status", "Thanks a lot! @goalbot status.", nil},
+		{"mid-line same as line-start", "/goal status", "Thanks! @goalbot status", nil},
+		{"mid-line added", "Thanks!", "Thanks! @goalbot status", []found{{1, "status", nil}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

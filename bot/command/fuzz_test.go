@@ -27,6 +27,9 @@ var fuzzSeeds = []string{
 	"- a\n  /goal status\n\n1. b\n   @GoalBot[bot] : refresh “x",
 	"/goal status | a\n--|--\n",
 	"\t/goal\r/goal 'x\r\n",
+	"Thanks! @goalbot status. See `@goalbot help` and > @goalbot refresh",
+	"x @goalbot track #1 \"a. b\" (@goalbot help) me@goalbot status <!-- @goalbot status -->",
+	"@goalbot status @GoalBot[bot]: refresh @goalbot",
 }
 
 // codeLines returns the 1-based lines that goldmark puts inside code blocks
@@ -68,8 +71,17 @@ func FuzzFind(f *testing.F) {
 			if code[c.Line] {
 				t.Fatalf("command %+v is on a line inside a code or HTML block", c)
 			}
-			if got := strings.TrimRight(strings.TrimLeft(lines[c.Line-1], " \t"), " \t"); got != c.Raw {
-				t.Fatalf("command %+v: Raw differs from its line %q", c, got)
+			// Raw is the part of its line from the prefix on: the whole
+			// line for a line-start command, else from a mention.
+			line := strings.TrimRight(strings.TrimLeft(lines[c.Line-1], " \t"), " \t")
+			if !strings.Contains(line, c.Raw) || c.Raw == "" {
+				t.Fatalf("command %+v: Raw is not part of its line %q", c, line)
+			}
+			if !strings.HasPrefix(c.Raw, Prefix) && !strings.HasPrefix(strings.ToLower(c.Raw), "@goalbot") {
+				t.Fatalf("command %+v: Raw starts with neither %s nor @goalbot", c, Prefix)
+			}
+			if strings.HasPrefix(c.Raw, Prefix) && !strings.HasPrefix(line, c.Raw) {
+				t.Fatalf("command %+v: a /goal command after other text on its line %q", c, line)
 			}
 			if c.Err == nil && c.Verb == "" {
 				t.Fatalf("command %+v: no verb and no error", c)

@@ -136,7 +136,7 @@ func closestVerb(w string) string {
 // with no @-mentions so that posting it pings nobody.
 func Help() string {
 	var b strings.Builder
-	b.WriteString("goalbot commands (one per line, outside code blocks and quotes; mentioning the bot instead of `/goal` works too):\n\n")
+	b.WriteString("goalbot commands (`/goal` at the start of a line, or a mention of the bot anywhere in a line; outside code blocks and quotes):\n\n")
 	for _, v := range verbs {
 		fmt.Fprintf(&b, "- `%s`: %s\n", v.usage, v.what)
 	}

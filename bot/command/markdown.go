@@ -13,8 +13,10 @@ import (
 // list items and headings, but not of block quotes, tables, links or images,
 // and never code or HTML (neither are text nodes). A command is recognised
 // only where such a run starts at its prefix, which is how code spans or
-// HTML comments that open on an earlier line also hide it.
-func visibleStarts(src []byte, want map[int]bool) map[int]bool {
+// HTML comments that open on an earlier line also hide it. The offsets in
+// inside (mentions after other text on their line) need only lie within
+// such a run.
+func visibleStarts(src []byte, want map[int]bool, inside []int) map[int]bool {
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	doc := md.Parser().Parse(text.NewReader(src))
 	starts := map[int]bool{}
@@ -29,6 +31,11 @@ func visibleStarts(src []byte, want map[int]bool) map[int]bool {
 		case *ast.Text:
 			if want[n.Segment.Start] {
 				starts[n.Segment.Start] = true
+			}
+			for _, off := range inside {
+				if n.Segment.Start <= off && off < n.Segment.Stop {
+					starts[off] = true
+				}
 			}
 		}
 		return ast.WalkContinue, nil

@@ -1,6 +1,7 @@
 package fcp
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -20,294 +21,237 @@ const (
 	LabelMajorChange = "major-change"
 )
 
-// fcpLabels ranks the labels the FCP state tracks, in the order a snapshot
-// applies them: the enabling MCP label first, so final-comment-period is
-// read right, and the phase labels by precedence (a snapshot holding both
-// finished- and proposed- is a new proposal after an old FCP).
-var fcpLabels = map[string]int{
-	LabelMajorChange: 0,
-	LabelMerge:       1, LabelClose: 1, LabelPostpone: 1,
-	LabelFinished: 2,
-	LabelProposed: 3,
-	LabelFCP:      4,
+// fcpLabels are the labels the FCP state tracks.
+var fcpLabels = map[string]bool{
+	LabelMajorChange: true,
+	LabelMerge:       true, LabelClose: true, LabelPostpone: true,
+	LabelFinished: true, LabelProposed: true, LabelFCP: true,
 }
 
-// Apply returns s with e applied. Each source moves the state when its
-// event arrives; an event older than the one that set a fact only fills
-// what is still unknown, so out-of-order deliveries never roll a newer
-// phase back. A missing label is not a disagreement: a :bell: comment alone
-// makes the FCP active, a completion comment alone finished. Human
-// commands are informational (rfcbot may have refused them): they only say
-// who raised a concern. Events of other kinds (MCP ones) leave s as is.
+// snapshotVersion marks a label event ApplyLabels made from a snapshot.
+const snapshotVersion = "label-snapshot"
+
+// kindLegacy marks a Post standing for the phase of a state stored before
+// posts were recorded.
+const kindLegacy Kind = "legacy"
+
+// Apply returns s with e applied. rfcbot's comments are recorded by when
+// they were posted and the phase is derived again from all of them and the
+// labels, so the result does not depend on the order events arrive in
+// (DESIGN §7):
+//
+//   - the newest comment rfcbot posted sets the phase: a status comment
+//     proposes (a new one after an ended FCP, or a second status comment, is
+//     a new proposal), a :bell: starts the FCP, a completion finishes it, a
+//     cancellation cancels it;
+//   - an edit of the status comment updates reviewers and concerns only,
+//     never the phase (an unresolved concern listed after the :bell: shows
+//     as a concern on the active FCP);
+//   - the labels now on the item fill in what no comment says: the phase
+//     when rfcbot posted nothing, an FCP whose :bell: or completion comment
+//     is missing, a proposal dropped without a comment when the item was
+//     closed. A missing label is not a disagreement.
+//
+// Human commands are informational (rfcbot may have refused them): they
+// only say who raised a concern. Events of other kinds (MCP ones) leave s
+// as is, apart from closing and reopening.
 func (s State) Apply(e Event) State {
 	switch e.Kind {
-	case KindProposal, KindStart, KindComplete, KindCancel, KindLabelNote, KindCommand:
+	case KindProposal, KindStart, KindComplete, KindCancel, KindLabelNote, KindCommand, KindClosed:
 	case KindLabel:
-		if _, ok := fcpLabels[strings.ToLower(e.Label.Label)]; !ok {
+		if !fcpLabels[strings.ToLower(e.Label.Label)] {
 			return s
 		}
 	default:
 		return s
 	}
 	s = s.clone()
-	if s.Phase == "" {
-		s.Phase = PhaseNone
-	}
+	s.upgrade()
 	switch e.Kind {
 	case KindProposal:
-		s.applyProposal(e)
-	case KindStart:
-		s.applyStart(e)
-	case KindComplete:
-		s.applyComplete(e)
-	case KindCancel:
-		if s.newer(e.At) {
-			s.setPhase(PhaseCancelled, e.At)
-			s.CancelledBy = e.Initiator
-		}
-	case KindLabelNote:
-		s.note(e)
+		s.addPost(e)
+		s.review(e)
+	case KindStart, KindComplete, KindCancel, KindLabelNote:
+		s.addPost(e)
 	case KindCommand:
 		s.applyCommands(e)
 	case KindLabel:
-		s.applyLabel(e.Label)
+		name := strings.ToLower(e.Label.Label)
+		if setLabel(&s.Labels, &s.LabelAt, name, e.Label.Added, e.Label.At) {
+			if e.Version == snapshotVersion {
+				if s.LabelSnapshot == nil {
+					s.LabelSnapshot = map[string]bool{}
+				}
+				s.LabelSnapshot[name] = true
+			} else {
+				delete(s.LabelSnapshot, name)
+			}
+		}
+	case KindClosed:
+		if !e.At.Before(s.ClosedAt) {
+			s.Closed, s.ClosedAt = e.Closed, e.At
+		}
 	}
-	if e.At.After(s.UpdatedAt) {
-		s.UpdatedAt = e.At
+	if t := eventTime(e); t.After(s.UpdatedAt) {
+		s.UpdatedAt = t
 	}
+	s.derive()
 	return s
 }
 
-// newer reports whether an event at t may set the phase: it is not older
-// than the event that set it.
-func (s *State) newer(t time.Time) bool { return !t.Before(s.PhaseAt) }
-
-// setPhase moves to p, recording the time; going back to a proposal or
-// cancelling stops the clock (rfcbot restarts the ten days with a fresh
-// :bell:).
-func (s *State) setPhase(p Phase, at time.Time) {
-	if p == PhaseProposed && s.Phase != PhaseProposed {
-		s.Start, s.End = time.Time{}, time.Time{}
+// eventTime is the newest time an event carries (an edit's for a comment).
+func eventTime(e Event) time.Time {
+	if e.Updated.After(e.At) {
+		return e.Updated
 	}
-	if p == PhaseCancelled {
-		s.Start, s.End = time.Time{}, time.Time{}
-	} else {
-		s.CancelledBy = ""
-	}
-	s.Phase, s.PhaseAt = p, at
+	return e.At
 }
 
-// setDisposition records d when it is newer than the known one.
-func (s *State) setDisposition(d Disposition, at time.Time) {
-	if d == "" || (s.Disposition != "" && at.Before(s.DispositionAt)) {
-		return
+// upgrade turns a state stored before posts were recorded into one post
+// standing for its phase, so that new events combine with it.
+func (s *State) upgrade() {
+	if len(s.Posts) > 0 || s.PhaseBy != nil || s.Phase == "" || s.Phase == PhaseNone {
+		return // recorded with posts and provenance, or nothing to keep
 	}
-	s.Disposition, s.DispositionAt = d, at
-}
-
-func (s *State) applyProposal(e Event) {
-	created := e.Created
-	if created.IsZero() {
-		created = e.At
+	s.Posts = []Post{{Kind: kindLegacy, ID: s.StatusCommentID, URL: s.StatusURL, Created: s.PhaseAt,
+		Phase: s.Phase, Start: s.Start, End: s.End, Disposition: s.Disposition, Initiator: s.Initiator, StatusCommentID: s.StatusCommentID, StatusURL: s.StatusURL}}
+	if s.Listed == nil {
+		s.Listed = slices.Clone(s.Concerns)
 	}
-	same := s.StatusCommentID == 0 || e.ID == 0 || e.ID == s.StatusCommentID
-	ended := s.Phase == PhaseFinished || s.Phase == PhaseCancelled
-	if created.After(s.PhaseAt) && !s.PhaseAt.IsZero() && (!same || ended) {
-		// A status comment made after the last phase change on a
-		// finished or cancelled FCP, or a second status comment: a new
-		// proposal (rfcbot allows one at a time).
-		*s = State{Labels: s.Labels, LabelAt: s.LabelAt, Raisers: s.Raisers, UpdatedAt: s.UpdatedAt, Phase: PhaseNone}
-		same = true
-	}
-	if !same {
-		return // an older proposal's comment
-	}
-	if s.StatusCommentID == 0 && e.ID != 0 {
-		s.StatusCommentID = e.ID
-	}
-	if s.StatusURL == "" {
-		s.StatusURL = e.URL
-	}
-	fresh := !e.At.Before(s.ReviewAt)
-	if e.Initiator != "" && (s.Initiator == "" || fresh) {
-		s.Initiator = e.Initiator
-	}
-	s.setDisposition(e.Disposition, e.At)
-	if fresh {
-		s.Reviewers = mergeReviewers(s.Reviewers, e.Reviewers)
-		s.Concerns = s.mergeConcerns(e.Concerns)
-		s.ReviewAt = e.At
-	}
-	if !s.newer(e.At) {
-		return
-	}
-	blocked := len(unresolved(e.Concerns)) > 0
-	switch s.Phase {
-	case PhaseNone:
-		s.setPhase(PhaseProposed, e.At)
-	case PhaseProposed:
-		if blocked {
-			s.PhaseAt = e.At // a concern is listed: no :bell: before this can stand
-		}
-	case PhaseActive:
-		if blocked { // a concern raised during the FCP sends it back
-			s.setPhase(PhaseProposed, e.At)
-		}
-	}
-}
-
-// mergeReviewers returns the new reviewer list; ticks are sticky, as in
-// rfcbot, which re-ticks a box someone unticked (rfcbot-rs#311).
-func mergeReviewers(old, next []Reviewer) []Reviewer {
-	if len(next) == 0 {
-		return old
-	}
-	out := slices.Clone(next)
-	for i, r := range out {
-		for _, o := range old {
-			if o.Ticked && strings.EqualFold(o.Login, r.Login) {
-				out[i].Ticked = true
+	if s.ReviewID == 0 && len(s.Reviewers)+len(s.Concerns) > 0 {
+		s.ReviewID, s.ReviewCreated = s.StatusCommentID, s.PhaseAt
+		for _, r := range s.Reviewers {
+			if r.Ticked {
+				s.Ticks = addTick(s.Ticks, r.Login)
 			}
 		}
 	}
-	return out
 }
 
-// mergeConcerns returns the parsed concerns with what is known beyond the
-// status comment: the raising comment of a concern now shown resolved, and
-// who raised it.
-func (s *State) mergeConcerns(next []Concern) []Concern {
-	out := slices.Clone(next)
-	for i, c := range out {
-		for _, o := range s.Concerns {
-			if o.Name == c.Name {
-				if c.URL == "" {
-					out[i].URL = o.URL
-				}
-				if c.By == "" {
-					out[i].By = o.By
-				}
+// addPost records one of rfcbot's phase comments, once per comment id.
+func (s *State) addPost(e Event) {
+	p := Post{Kind: e.Kind, ID: e.ID, URL: e.URL, Author: e.Author, Created: e.At, Disposition: e.Disposition,
+		Initiator: e.Initiator, StatusCommentID: e.StatusCommentID, StatusURL: e.StatusURL, End: e.End, Days: e.Days,
+		MissingLabel: e.MissingLabel, Version: e.Version}
+	for i, q := range s.Posts {
+		if e.ID != 0 && q.ID == e.ID && q.Kind != kindLegacy {
+			if p.Disposition == "" {
+				p.Disposition = q.Disposition
+			}
+			if p.Initiator == "" {
+				p.Initiator = q.Initiator
+			}
+			if p.Created.IsZero() || (!q.Created.IsZero() && q.Created.Before(p.Created)) {
+				p.Created = q.Created
+			}
+			s.Posts[i] = p
+			return
+		}
+	}
+	s.Posts = append(s.Posts, p)
+	slices.SortStableFunc(s.Posts, func(a, b Post) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}
+
+// review takes the reviewers and concerns of a status comment version:
+// the newest version of the newest status comment wins; older versions of
+// the same comment only add ticks (sticky in rfcbot) and the links of
+// concerns they knew.
+func (s *State) review(e Event) {
+	newest := s.ReviewID == 0 && s.ReviewCreated.IsZero() && s.ReviewBy == nil
+	if !newest && e.ID != s.ReviewID {
+		c := e.At.Compare(s.ReviewCreated)
+		if c < 0 || (c == 0 && e.ID < s.ReviewID) {
+			return // an older proposal's status comment
+		}
+		newest = true
+	}
+	switch {
+	case newest:
+		// The first status comment seen, or a newer proposal's.
+		s.ReviewID, s.ReviewCreated, s.ReviewURL, s.ReviewAuthor = e.ID, e.At, e.URL, e.Author
+		s.Ticks, s.Listed = nil, nil
+		s.take(e)
+	case !e.Updated.Before(s.ReviewAt):
+		s.take(e)
+	default:
+		s.Listed = fillConcerns(s.Listed, e.Concerns) // an older version of it
+	}
+	for _, r := range e.Reviewers {
+		if r.Ticked {
+			s.Ticks = addTick(s.Ticks, r.Login)
+		}
+	}
+}
+
+// take reads the reviewers and concerns of the newest status comment
+// version.
+func (s *State) take(e Event) {
+	s.Reviewers = slices.Clone(e.Reviewers)
+	s.Listed = fillConcerns(slices.Clone(e.Concerns), s.Listed)
+	s.ReviewAt = e.Updated
+	s.ReviewBy = &Provenance{Source: "comment", What: "rfcbot status comment", ID: e.ID, URL: e.URL, Author: e.Author, At: e.Updated, Version: e.Version}
+}
+
+// addTick adds login (lower case) to the sorted set ticks.
+func addTick(ticks []string, login string) []string {
+	login = strings.ToLower(login)
+	if i, found := slices.BinarySearch(ticks, login); !found {
+		ticks = slices.Insert(ticks, i, login)
+	}
+	return ticks
+}
+
+// fillConcerns fills the raising comment and raiser of each concern in cs
+// from what other knew of the same concern.
+func fillConcerns(cs, other []Concern) []Concern {
+	for i, c := range cs {
+		for _, o := range other {
+			if o.Name != c.Name {
+				continue
+			}
+			if cs[i].URL == "" {
+				cs[i].URL = o.URL
+			}
+			if cs[i].By == "" {
+				cs[i].By = o.By
 			}
 		}
-		if out[i].By == "" {
-			out[i].By = s.Raisers[c.Name]
-		}
 	}
-	return out
+	return cs
 }
 
-func (s *State) applyStart(e Event) {
-	if e.StatusCommentID != 0 && s.StatusCommentID != 0 && e.StatusCommentID != s.StatusCommentID {
-		if !s.newer(e.At) {
-			return // belongs to an older proposal
-		}
-		// A newer FCP of a proposal we never saw: its reviews are unknown.
-		s.Reviewers, s.Concerns, s.Initiator, s.ReviewAt = nil, nil, "", time.Time{}
-		s.StatusCommentID, s.StatusURL = 0, ""
-	}
-	if s.StatusCommentID == 0 {
-		s.StatusCommentID, s.StatusURL = e.StatusCommentID, e.StatusURL
-	}
-	start := e.At
-	end := e.End
-	if end.IsZero() {
-		end = EndOf(start)
-	}
-	if s.newer(e.At) {
-		s.setPhase(PhaseActive, e.At)
-		s.Start, s.End = start, end
-	} else if (s.Phase == PhaseActive || s.Phase == PhaseFinished) && s.Start.IsZero() {
-		s.Start, s.End = start, end
-	}
-	s.note(e)
-}
-
-func (s *State) applyComplete(e Event) {
-	if s.StatusCommentID == 0 {
-		s.StatusCommentID, s.StatusURL = e.StatusCommentID, e.StatusURL
-	}
-	if s.newer(e.At) {
-		s.setPhase(PhaseFinished, e.At)
-		s.setDisposition(e.Disposition, e.At)
-	} else if s.Disposition == "" {
-		s.setDisposition(e.Disposition, e.At)
-	}
-	s.note(e)
-}
-
-// note records rfcbot's "I wasn't able to add the … label" while that
-// label is still missing.
-func (s *State) note(e Event) {
-	if s.Initiator == "" {
-		s.Initiator = e.Initiator
-	}
-	if e.MissingLabel == "" {
-		return
-	}
-	if s.HasLabel(e.MissingLabel) {
-		return // added since (or by someone else): nothing is missing
-	}
-	s.LabelMissingNote, s.MissingLabel = true, e.MissingLabel
-}
-
-// applyCommands learns who raised which concern from "@rfcbot concern".
+// applyCommands learns who raised which concern from "@rfcbot concern"
+// (the earliest command for a name wins, as rfcbot ignores a second concern
+// of the same name) and when "@rfcbot resolve" last named it.
 func (s *State) applyCommands(e Event) {
 	for _, c := range e.Commands {
+		if c.Bot == "rfcbot" && c.Verb == "resolve" && e.Author != "" {
+			if e.At.After(s.ResolvedAt[c.Arg]) {
+				if s.ResolvedAt == nil {
+					s.ResolvedAt = map[string]time.Time{}
+				}
+				s.ResolvedAt[c.Arg] = e.At
+			}
+			continue
+		}
 		if c.Bot != "rfcbot" || c.Verb != "concern" || e.Author == "" {
 			continue
 		}
-		if _, ok := s.Raisers[c.Arg]; !ok {
-			if s.Raisers == nil {
-				s.Raisers = map[string]string{}
-			}
-			s.Raisers[c.Arg] = e.Author
+		if t, ok := s.RaisedAt[c.Arg]; ok && !e.At.Before(t) {
+			continue
 		}
-		for i := range s.Concerns {
-			if s.Concerns[i].Name == c.Arg && s.Concerns[i].By == "" {
-				s.Concerns[i].By = e.Author
-				if s.Concerns[i].URL == "" {
-					s.Concerns[i].URL = e.URL
-				}
-			}
+		if s.Raisers == nil {
+			s.Raisers, s.RaisedAt, s.RaisedURL = map[string]string{}, map[string]time.Time{}, map[string]string{}
 		}
-	}
-}
-
-func (s *State) applyLabel(l LabelEvent) {
-	name := strings.ToLower(l.Label)
-	if !setLabel(&s.Labels, &s.LabelAt, name, l.Added, l.At) {
-		return // a newer event for this label was applied already
-	}
-	if l.Added && name == s.MissingLabel {
-		s.LabelMissingNote, s.MissingLabel = false, ""
-	}
-	if !l.Added {
-		if name == LabelMajorChange || name == LabelFinished {
-			return
+		if s.RaisedAt == nil {
+			s.RaisedAt, s.RaisedURL = map[string]time.Time{}, map[string]string{}
 		}
-		if s.newer(l.At) && (s.Phase == PhaseProposed || s.Phase == PhaseActive) && !s.anyProposalLabel() {
-			// rfcbot removes every proposal label on cancel, also when it
-			// cannot post its comment (the issue was closed).
-			s.setPhase(PhaseCancelled, l.At)
-		}
-		return
-	}
-	switch name {
-	case LabelMerge, LabelClose, LabelPostpone:
-		s.setDisposition(Disposition(strings.TrimPrefix(name, "disposition-")), l.At)
-		return
-	case LabelFCP:
-		if s.mcp() {
-			return
-		}
-	}
-	want := map[string]Phase{LabelProposed: PhaseProposed, LabelFCP: PhaseActive, LabelFinished: PhaseFinished}[name]
-	if want == "" || want == s.Phase || !s.newer(l.At) {
-		return
-	}
-	s.setPhase(want, l.At)
-	if want == PhaseActive {
-		s.Start, s.End = l.At, EndOf(l.At)
+		s.Raisers[c.Arg], s.RaisedAt[c.Arg], s.RaisedURL[c.Arg] = e.Author, e.At, e.URL
 	}
 }
 
@@ -325,12 +269,11 @@ func (s *State) anyProposalLabel() bool {
 }
 
 // ApplyLabels brings s to the label snapshot labels read at time at, as
-// label events for every tracked label that differs: additions first (in
-// fcpLabels order), then removals.
+// label events for every tracked label that differs.
 func (s State) ApplyLabels(labels []string, at time.Time) State {
 	want := map[string]bool{}
 	for _, l := range labels {
-		if _, ok := fcpLabels[strings.ToLower(l)]; ok {
+		if fcpLabels[strings.ToLower(l)] {
 			want[strings.ToLower(l)] = true
 		}
 	}
@@ -345,18 +288,20 @@ func (s State) ApplyLabels(labels []string, at time.Time) State {
 			remove = append(remove, l)
 		}
 	}
-	sort.Slice(add, func(i, j int) bool {
-		if fcpLabels[add[i]] != fcpLabels[add[j]] {
-			return fcpLabels[add[i]] < fcpLabels[add[j]]
-		}
-		return add[i] < add[j]
-	})
+	sort.Strings(add)
 	sort.Strings(remove)
 	for _, l := range add {
-		s = s.Apply(NewLabelEvent(l, true, at))
+		e := NewLabelEvent(l, true, at)
+		e.Version = snapshotVersion
+		s = s.Apply(e)
 	}
 	for _, l := range remove {
-		s = s.Apply(NewLabelEvent(l, false, at))
+		e := NewLabelEvent(l, false, at)
+		e.Version = snapshotVersion
+		s = s.Apply(e)
+	}
+	if s.Phase == "" {
+		s.Phase = PhaseNone
 	}
 	return s
 }
@@ -365,7 +310,7 @@ func (s State) ApplyLabels(labels []string, at time.Time) State {
 // time at: active with final-comment-period (unless the item is a major
 // change), else proposed with proposed-final-comment-period, else finished
 // with finished-final-comment-period, else none; the disposition from a
-// disposition-* label. Start is unknown and taken as at for an active FCP.
+// disposition-* label. When the FCP started is unknown.
 func FromLabels(labels []string, at time.Time) State {
 	return State{Phase: PhaseNone}.ApplyLabels(labels, at)
 }
@@ -395,20 +340,35 @@ func setLabel(labels *[]string, at *map[string]time.Time, name string, added boo
 func (s State) clone() State {
 	s.Reviewers = slices.Clone(s.Reviewers)
 	s.Concerns = slices.Clone(s.Concerns)
+	s.Listed = slices.Clone(s.Listed)
 	s.Labels = slices.Clone(s.Labels)
-	if s.LabelAt != nil {
-		m := make(map[string]time.Time, len(s.LabelAt))
-		for k, v := range s.LabelAt {
-			m[k] = v
-		}
-		s.LabelAt = m
+	s.Posts = slices.Clone(s.Posts)
+	s.Ticks = slices.Clone(s.Ticks)
+	s.LabelAt = cloneMap(s.LabelAt)
+	s.LabelSnapshot = cloneMap(s.LabelSnapshot)
+	s.Raisers = cloneMap(s.Raisers)
+	s.RaisedAt = cloneMap(s.RaisedAt)
+	s.RaisedURL = cloneMap(s.RaisedURL)
+	s.ResolvedAt = cloneMap(s.ResolvedAt)
+	if s.PhaseBy != nil {
+		p := *s.PhaseBy
+		s.PhaseBy = &p
 	}
-	if s.Raisers != nil {
-		m := make(map[string]string, len(s.Raisers))
-		for k, v := range s.Raisers {
-			m[k] = v
-		}
-		s.Raisers = m
+	if s.ReviewBy != nil {
+		p := *s.ReviewBy
+		s.ReviewBy = &p
 	}
 	return s
+}
+
+// cloneMap returns a copy of m (nil for nil).
+func cloneMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package fcp
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,9 @@ func TestApplyReconcile(t *testing.T) {
 		// Disagreement: the newer event wins.
 		{"fcp label then newer cancel", []func(testing.TB) Event{label(LabelFCP, true, 24), status("cancel.md", 4, 30, 30)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
 		{"cancel then older fcp label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelFCP, true, 24)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
-		{"cancel then newer proposed label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelProposed, true, 31)}, summary{PhaseProposed, "", time.Time{}, false}},
+		// rfcbot's comments decide: a proposal label after a cancellation is
+		// no new proposal until rfcbot posts its status comment.
+		{"cancel then newer proposed label", []func(testing.TB) Event{status("cancel.md", 4, 30, 30), label(LabelProposed, true, 31)}, summary{PhaseCancelled, "cancelled", time.Time{}, false}},
 		{"finished label then older bell", []func(testing.TB) Event{label(LabelFinished, true, 264), status("start.md", 2, 24, 24)}, summary{PhaseFinished, "ended " + end(24), at(24), false}},
 		{"stale proposed label after bell", []func(testing.TB) Event{status("start.md", 2, 24, 24), label(LabelProposed, true, 1)}, summary{PhaseActive, "ends " + end(24), at(24), false}},
 
@@ -95,13 +98,17 @@ func TestApplyReconcile(t *testing.T) {
 			status("complete.md", 3, 264, 264), status("start.md", 2, 24, 24), status(edited, sid, 0, 5), status(cur, sid, 0, 0)},
 			summary{PhaseFinished, "merge, ended " + end(24), at(24), false}},
 		{"labels reversed", []func(testing.TB) Event{
-			label(LabelFCP, false, 264), label(LabelFinished, true, 264), label(LabelFCP, true, 24), label(LabelMerge, true, 0), label(LabelProposed, true, 0)},
+			label(LabelFCP, false, 264), label(LabelFinished, true, 264), label(LabelProposed, false, 24), label(LabelFCP, true, 24), label(LabelMerge, true, 0), label(LabelProposed, true, 0)},
 			summary{PhaseFinished, "merge", time.Time{}, false}},
 
-		// Concerns during an FCP send it back to proposed; rfcbot then posts a fresh bell.
-		{"concern during fcp", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48)}, summary{PhaseProposed, "merge, 4/6 reviewed, 1 concern", time.Time{}, false}},
-		{"concern then duplicate old bell", []func(testing.TB) Event{status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseProposed, "merge, 4/6 reviewed, 1 concern", time.Time{}, false}},
+		// An edit of the status comment never moves the phase: a concern it
+		// lists after the bell shows on the active FCP (the status rules
+		// call that blocked); rfcbot then posts a fresh bell, and a concern
+		// listed before a bell was resolved by then.
+		{"concern during fcp", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48)}, summary{PhaseActive, "merge, ends " + end(24) + ", 1 concern", at(24), false}},
+		{"concern then duplicate old bell", []func(testing.TB) Event{status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseActive, "merge, ends " + end(24) + ", 1 concern", at(24), false}},
 		{"concern resolved, fresh bell", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(concern, sid, 0, 48), status("start.md", 5, 72, 72)}, summary{PhaseActive, "merge, ends " + end(72), at(72), false}},
+		{"fresh bell before the concern edit arrives", []func(testing.TB) Event{status("start.md", 5, 72, 72), status(cur, sid, 0, 0), status(concern, sid, 0, 48), status("start.md", 2, 24, 24)}, summary{PhaseActive, "merge, ends " + end(72), at(72), false}},
 		{"human tick after bell", []func(testing.TB) Event{status(cur, sid, 0, 0), status("start.md", 2, 24, 24), status(edited, sid, 0, 30)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
 
 		// Cancel and a new proposal.
@@ -109,12 +116,15 @@ func TestApplyReconcile(t *testing.T) {
 		{"new proposal after cancel", []func(testing.TB) Event{status(cur, sid, 0, 0), status("cancel.md", 4, 30, 30), status("status-team-member.md", 6, 40, 40)}, summary{PhaseProposed, "close, 2/5 reviewed, 1 concern", time.Time{}, false}},
 		{"tick on cancelled proposal", []func(testing.TB) Event{status(cur, sid, 0, 0), status("cancel.md", 4, 30, 30), status(edited, sid, 0, 31)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
 		{"old proposal's edit after new one", []func(testing.TB) Event{status("status-team-member.md", 6, 40, 40), status(edited, sid, 0, 5)}, summary{PhaseProposed, "close, 2/5 reviewed, 1 concern", time.Time{}, false}},
-		{"labels removed without comment", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
-		{"fcp label removed, disposition stays", []func(testing.TB) Event{label(LabelMerge, true, 0), label(LabelFCP, true, 24), label(LabelFCP, false, 264)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
+		// rfcbot drops a proposal without a comment when the item is closed.
+		{"labels removed on close", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), func(testing.TB) Event { return NewClosedEvent(true, at(10)) }, label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseCancelled, "merge, cancelled", time.Time{}, false}},
+		{"labels removed, item open", []func(testing.TB) Event{status(cur, sid, 0, 0), label(LabelProposed, true, 0), label(LabelMerge, true, 0), label(LabelProposed, false, 10), label(LabelMerge, false, 10)}, summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
+		// Labels alone: the phase is what they say now, its start unknown.
+		{"fcp label removed, disposition stays", []func(testing.TB) Event{label(LabelMerge, true, 0), label(LabelFCP, true, 24), label(LabelFCP, false, 264)}, summary{PhaseNone, "", time.Time{}, false}},
 
 		// On a major change, final-comment-period is triagebot's second.
 		{"mcp second is not an fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelFCP, true, 24)}, summary{PhaseNone, "", time.Time{}, false}},
-		{"mcp under rfcbot fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelMerge, true, 1), label(LabelFCP, true, 24)}, summary{PhaseActive, "merge, ends " + end(24), at(24), false}},
+		{"mcp under rfcbot fcp", []func(testing.TB) Event{label(LabelMajorChange, true, 0), label(LabelMerge, true, 1), label(LabelFCP, true, 24)}, summary{PhaseActive, "merge", time.Time{}, false}},
 
 		{"irrelevant label", []func(testing.TB) Event{status(cur, sid, 0, 0), label("T-lang", true, 50)}, summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
 	}
@@ -125,8 +135,8 @@ func TestApplyReconcile(t *testing.T) {
 			for _, f := range tt.events {
 				e := f(t)
 				s = s.Apply(e)
-				if e.At.After(newest) && (e.Kind != KindLabel || e.Label.Label != "T-lang") {
-					newest = e.At
+				if eventTime(e).After(newest) && (e.Kind != KindLabel || e.Label.Label != "T-lang") {
+					newest = eventTime(e)
 				}
 			}
 			if got := sum(s); !reflect.DeepEqual(got, tt.want) {
@@ -205,7 +215,7 @@ func TestFromLabels(t *testing.T) {
 		{nil, PhaseNone, "", ""},
 		{[]string{"T-lang", "A-async"}, PhaseNone, "", ""},
 		{[]string{"proposed-final-comment-period", "disposition-merge", "T-lang"}, PhaseProposed, Merge, "merge"},
-		{[]string{"Final-Comment-Period", "disposition-close"}, PhaseActive, Close, "close, ends " + at(0).Add(Duration).Format(time.DateOnly)},
+		{[]string{"Final-Comment-Period", "disposition-close"}, PhaseActive, Close, "close"},                     // when it started is unknown
 		{[]string{"finished-final-comment-period", "disposition-postpone"}, PhaseFinished, Postpone, "postpone"}, // when it ended is unknown
 		{[]string{"finished-final-comment-period", "proposed-final-comment-period", "disposition-merge"}, PhaseProposed, Merge, "merge"},
 		{[]string{"final-comment-period", "major-change", "T-compiler"}, PhaseNone, "", ""},
@@ -298,5 +308,103 @@ func TestEndOf(t *testing.T) {
 	}
 	if !EndOf(time.Time{}).IsZero() {
 		t.Error("zero start has no end")
+	}
+}
+
+// TestStoredStateUpgrade: a state stored before posts and provenance were
+// recorded (the JSON of the previous release) decodes, explains itself as
+// stored, and combines with new events.
+func TestStoredStateUpgrade(t *testing.T) {
+	const old = `{"phase":"active","disposition":"merge","initiator":"tmandry","reviewers":[{"login":"a","ticked":true},{"login":"b","ticked":false}],` +
+		`"start":"2024-08-02T12:00:00Z","end":"2024-08-12T12:00:00Z","status_comment_id":2251000001,"status_url":"u","updated_at":"2024-08-02T12:00:00Z",` +
+		`"labels":["disposition-merge","final-comment-period"],"label_at":{"disposition-merge":"2024-08-01T12:00:00Z","final-comment-period":"2024-08-02T12:00:00Z"},` +
+		`"phase_at":"2024-08-02T12:00:00Z","review_at":"2024-08-01T13:00:00Z"}`
+	var s State
+	if err := json.Unmarshal([]byte(old), &s); err != nil {
+		t.Fatal(err)
+	}
+	if ex := Explain(s, MCP{}); len(ex) == 0 || ex[0].Value != "active (merge), started 2024-08-02, ends 2024-08-12" {
+		t.Errorf("explain stored: %+v", ex)
+	}
+	// A tick arrives (a late edit): the phase and dates stay.
+	s2 := s.Apply(Event{Kind: KindProposal, ID: 2251000001, At: at(0), Created: at(0), Updated: at(30), Disposition: Merge, Initiator: "tmandry",
+		Reviewers: rv("+a", "+b")})
+	if s2.Phase != PhaseActive || !s2.Start.Equal(s.Start) || s2.Ticked() != 2 || s2.PhaseBy == nil || s2.PhaseBy.Source != "stored" {
+		t.Errorf("after a late tick: %s", asJSON(s2))
+	}
+	// The completion finishes it, keeping when it ended.
+	s3 := s2.Apply(bot(t, "complete.md", 3, at(240), at(240)))
+	if s3.Phase != PhaseFinished || !s3.End.Equal(s.End) || s3.PhaseBy.ID != 3 {
+		t.Errorf("after completion: %s", asJSON(s3))
+	}
+}
+
+// TestConcernDuringFCP: rfcbot moves the labels back to proposed when a
+// concern is raised during the FCP and posts no comment (its status
+// comment may show the concern later, or not at all): the labels with the
+// "@rfcbot concern" comment after the :bell: send the FCP back to proposed,
+// whatever the order events arrive in and from a rebuild alike; a fresh
+// :bell: starts it again.
+func TestConcernDuringFCP(t *testing.T) {
+	const url = "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-"
+	concern, _ := ParseComment(Comment{ID: 11, Author: "scottmcm", Body: "@rfcbot concern naming", URL: url + "11", CreatedAt: at(30)})
+	resolve, _ := ParseComment(Comment{ID: 12, Author: "scottmcm", Body: "@rfcbot resolve naming", URL: url + "12", CreatedAt: at(40)})
+	base := []Event{
+		bot(t, "status-current.md", 1, at(0), at(0)), lbl(LabelProposed, true, at(0)), lbl(LabelMerge, true, at(0)),
+		lbl(LabelFCP, true, at(24)), lbl(LabelProposed, false, at(24)), bot(t, "start.md", 2, at(24), at(24)),
+		concern, lbl(LabelProposed, true, at(30)), lbl(LabelFCP, false, at(30)),
+	}
+	tests := []struct {
+		name   string
+		events []Event
+		want   summary
+	}{
+		{"back to proposed", base, summary{PhaseProposed, "merge, 3/6 reviewed, 1 concern", time.Time{}, false}},
+		{"resolved, before the fresh bell", append(slices.Clone(base), resolve), summary{PhaseProposed, "merge, 3/6 reviewed", time.Time{}, false}},
+		{"fresh bell", append(slices.Clone(base), resolve, lbl(LabelFCP, true, at(41)), lbl(LabelProposed, false, at(41)), bot(t, "start.md", 3, at(41), at(41))),
+			summary{PhaseActive, "merge, ends " + at(41).Add(Duration).Format(time.DateOnly), at(41), false}},
+	}
+	for _, tt := range tests {
+		orders := [][]Event{tt.events, slices.Clone(tt.events)}
+		slices.Reverse(orders[1])
+		for i, evs := range orders {
+			var s State
+			for _, e := range evs {
+				s = s.Apply(e)
+			}
+			if got := sum(s); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%s (order %d): got %+v, want %+v\n%s", tt.name, i, got, tt.want, asJSON(s))
+			}
+		}
+	}
+	// A concern raised during the FCP that rfcbot refused leaves the labels
+	// as they are: the FCP stays active.
+	s := State{}
+	for _, e := range []Event{bot(t, "start.md", 2, at(24), at(24)), lbl(LabelFCP, true, at(24)), concern} {
+		s = s.Apply(e)
+	}
+	if s.Phase != PhaseActive {
+		t.Errorf("refused concern moved the phase: %s", s.Phase)
+	}
+}
+
+// TestConcernDuringFCPRebuild: the listing of the same thread, with the
+// labels as a snapshot, reads the same as the webhooks above.
+func TestConcernDuringFCPRebuild(t *testing.T) {
+	const url = "https://github.com/rust-lang/rfcs/pull/3654#issuecomment-"
+	cs := []Comment{
+		{ID: 1, Author: "rust-rfcbot", Body: fixture(t, "status-current.md"), URL: url + "1", CreatedAt: at(0), UpdatedAt: at(0)},
+		{ID: 2, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "2", CreatedAt: at(24), UpdatedAt: at(24)},
+		{ID: 11, Author: "scottmcm", Body: "@rfcbot concern naming", URL: url + "11", CreatedAt: at(30), UpdatedAt: at(30)},
+	}
+	s, _ := Parser{}.Rebuild(cs, []string{LabelProposed, LabelMerge}, false, at(30))
+	if got, want := sum(s), (summary{PhaseProposed, "merge, 3/6 reviewed, 1 concern", time.Time{}, false}); !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuild: got %+v, want %+v", got, want)
+	}
+	cs = append(cs, Comment{ID: 12, Author: "scottmcm", Body: "@rfcbot resolve naming", URL: url + "12", CreatedAt: at(40), UpdatedAt: at(40)},
+		Comment{ID: 3, Author: "rust-rfcbot", Body: fixture(t, "start.md"), URL: url + "3", CreatedAt: at(41), UpdatedAt: at(41)})
+	s, _ = Parser{}.Rebuild(cs, []string{LabelFCP, LabelMerge}, false, at(41))
+	if s.Phase != PhaseActive || !s.Start.Equal(at(41)) || len(s.Unresolved()) != 0 {
+		t.Errorf("rebuild after the fresh bell: %s", asJSON(s))
 	}
 }

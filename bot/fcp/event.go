@@ -33,7 +33,7 @@ type Comment struct {
 	URL       string
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	Edited    bool // the comment was edited (webhook action "edited" or updated_at > created_at)
+	Edited    bool // the delivery was an edit (webhook action "edited"); informational: CreatedAt and UpdatedAt decide
 }
 
 // LabelEvent is one label added to or removed from an item.
@@ -54,8 +54,9 @@ type Command struct {
 // fields of its Kind are set.
 type Event struct {
 	Kind    Kind      `json:"kind"`
-	At      time.Time `json:"at"`                // when it happened (an edited status comment: the edit)
-	Created time.Time `json:"created,omitzero"`  // comments: when the comment was created
+	At      time.Time `json:"at"`                // when it happened; a comment: when it was posted (created_at)
+	Created time.Time `json:"created,omitzero"`  // comments: when the comment was created (= At)
+	Updated time.Time `json:"updated,omitzero"`  // comments: the version's updated_at (an edit's time)
 	ID      int64     `json:"id,omitempty"`      // comments: the comment id
 	URL     string    `json:"url,omitempty"`     // comments: the comment URL
 	Author  string    `json:"author,omitempty"`  // comments: who wrote it
@@ -70,6 +71,7 @@ type Event struct {
 	StatusCommentID int64     `json:"status_comment_id,omitempty"`
 	StatusURL       string    `json:"status_url,omitempty"`
 	End             time.Time `json:"end,omitzero"`            // KindStart: an end the text gives
+	Days            int       `json:"days,omitempty"`          // KindStart: FCP length configured for this repository or bot, 0 for rfcbot's
 	MissingLabel    string    `json:"missing_label,omitempty"` // label rfcbot says it could not add
 	Commands        []Command `json:"commands,omitempty"`
 
@@ -95,10 +97,17 @@ var (
 )
 
 // Parser recognises bot comments by their authors. The zero Parser uses
-// DefaultRFCBotAuthors and DefaultTriagebotAuthors.
+// DefaultRFCBotAuthors and DefaultTriagebotAuthors and rfcbot's FCP length.
 type Parser struct {
 	Authors          []string // logins whose comments are rfcbot's
 	TriagebotAuthors []string // logins whose comments are triagebot's
+
+	// Days is the FCP length configured per repository ("owner/repo") or
+	// per bot login (keys lower case), for rfcbot-rs forks that run other
+	// lengths (the Matrix spec process: 5). DefaultDays applies elsewhere;
+	// 0 or 10 keep rfcbot's own history (one week before 2016-10-24).
+	Days        map[string]int
+	DefaultDays int
 }
 
 // ParseComment parses c with the default Parser.
@@ -108,6 +117,11 @@ func ParseComment(c Comment) (Event, bool) { return Parser{}.ParseComment(c) }
 // completion, cancellation or label note from an rfcbot author, a triagebot
 // MCP comment from a triagebot author, or a human's command lines from
 // anyone else. It reports false when the comment is none of these.
+//
+// The event carries both of the comment's times: At (and Created) is when
+// the comment was posted, which orders phases; Updated is when this
+// version of it was written, which orders the reviewers and concerns an
+// edited status comment shows. An edit never moves the phase.
 func (p Parser) ParseComment(c Comment) (Event, bool) {
 	author := strings.TrimSuffix(strings.ToLower(c.Author), "[bot]")
 	rfcbots, triagebots := p.Authors, p.TriagebotAuthors
@@ -132,15 +146,48 @@ func (p Parser) ParseComment(c Comment) (Event, bool) {
 	if !ok {
 		return Event{}, false
 	}
-	e.ID, e.URL, e.Author, e.Created = c.ID, c.URL, c.Author, c.CreatedAt
-	e.At = c.CreatedAt
+	e.ID, e.URL, e.Author = c.ID, c.URL, c.Author
+	e.Created, e.Updated = c.CreatedAt, c.UpdatedAt
 	if e.Created.IsZero() {
 		e.Created = c.UpdatedAt
 	}
-	// Only the status comment changes meaning when edited (rfcbot edits it
-	// as reviewers tick); every other comment means what it said when made.
-	if e.At.IsZero() || (e.Kind == KindProposal && (c.Edited || c.UpdatedAt.After(c.CreatedAt)) && !c.UpdatedAt.IsZero()) {
-		e.At = c.UpdatedAt
+	if e.Updated.IsZero() || e.Updated.Before(e.Created) {
+		e.Updated = e.Created
+	}
+	e.At = e.Created
+	if e.Kind == KindStart {
+		e.Days = p.days(c.URL, author)
 	}
 	return e, true
+}
+
+// days returns the FCP length configured for the repository of a comment
+// URL or for its author, 0 for rfcbot's own.
+func (p Parser) days(url, author string) int {
+	if repo := repoOf(url); repo != "" {
+		if d, ok := p.Days[repo]; ok {
+			return d
+		}
+	}
+	if d, ok := p.Days[author]; ok {
+		return d
+	}
+	if p.DefaultDays == 10 {
+		return 0
+	}
+	return p.DefaultDays
+}
+
+// repoOf returns "owner/repo" (lower case) of a GitHub issue, pull request
+// or comment URL, "" when u is none.
+func repoOf(u string) string {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return ""
+	}
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) < 3 || parts[1] == "" || parts[2] == "" {
+		return ""
+	}
+	return strings.ToLower(parts[1] + "/" + parts[2])
 }

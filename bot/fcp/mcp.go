@@ -1,6 +1,7 @@
 package fcp
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -30,7 +31,10 @@ const (
 const MCPWaitingPeriod = 10 * 24 * time.Hour
 
 // mcpLabels are the labels the MCP state tracks.
-var mcpLabels = map[string]bool{LabelMajorChange: true, LabelSecond: true, LabelHasConcerns: true, LabelAccepted: true}
+// The disposition labels are tracked too: with one of them,
+// final-comment-period is rfcbot's FCP on the item, not a second.
+var mcpLabels = map[string]bool{LabelMajorChange: true, LabelSecond: true, LabelHasConcerns: true, LabelAccepted: true,
+	LabelMerge: true, LabelClose: true, LabelPostpone: true}
 
 // MCP is the major-change state of one item, stored as JSON. The phase is a
 // function of the tracked labels (each with the time of its newest event)
@@ -40,11 +44,13 @@ var mcpLabels = map[string]bool{LabelMajorChange: true, LabelSecond: true, Label
 // disagreement.
 type MCP struct {
 	Phase      MCPPhase  `json:"phase"`
-	SecondedAt time.Time `json:"seconded_at,omitzero"` // the second label's event; zero when known only from a snapshot
+	SecondedAt time.Time `json:"seconded_at,omitzero"` // the second label's event; zero when known only from a snapshot (shown, not used for End)
 	SecondedBy string    `json:"seconded_by,omitempty"`
-	// End is when the waiting period ends: ten days after the second, or
-	// after the concerns were last cleared while seconded (triagebot
-	// restarts the clock then).
+	// End is when the waiting period ends: ten days after the newest
+	// "@rustbot second" comment, or after the concerns were last resolved
+	// while seconded (triagebot restarts the clock then). It is dated by
+	// comments only, which webhooks and a comment listing both have; a
+	// second seen only as a label has no known end.
 	End      time.Time `json:"end,omitzero"`
 	Concerns []Concern `json:"concerns,omitempty"`
 	Closed   bool      `json:"closed,omitempty"`
@@ -55,6 +61,38 @@ type MCP struct {
 	Labels            []string             `json:"labels,omitempty"`
 	LabelAt           map[string]time.Time `json:"label_at,omitempty"`
 	UpdatedAt         time.Time            `json:"updated_at,omitzero"`
+
+	// SecondCommandAt and ResolveCommandAt are when the newest
+	// "@rustbot second" and "@rustbot resolve" comments were posted. They
+	// date the waiting period when known (a comment listing has them, a
+	// label snapshot has no times); the label events date it otherwise.
+	SecondCommandAt  time.Time `json:"second_command_at,omitzero"`
+	ResolveCommandAt time.Time `json:"resolve_command_at,omitzero"`
+	// ConcernCommands are the "@rustbot concern/resolve" lines seen, by
+	// concern name; they make the concern list while no concern section of
+	// the issue body was seen.
+	ConcernCommands map[string]ConcernCommands `json:"concern_commands,omitempty"`
+
+	// PhaseBy says which label, comment or state change set Phase,
+	// SecondBy which comment seconded it, LabelBy what set each label (for
+	// goalbot status --explain).
+	PhaseBy  *Provenance           `json:"phase_by,omitempty"`
+	SecondBy *Provenance           `json:"second_by,omitempty"`
+	LabelBy  map[string]Provenance `json:"label_by,omitempty"`
+}
+
+// ConcernCommands is what the "@rustbot concern NAME" and "@rustbot resolve
+// NAME" comments of one concern say: the first raise (who and where) and
+// the newest raise and resolve. The concern is resolved when it was
+// resolved after it was last raised.
+type ConcernCommands struct {
+	RaisedAt     time.Time `json:"raised_at,omitzero"`      // first raised (re-raising is ignored)
+	LastRaisedAt time.Time `json:"last_raised_at,omitzero"` // last raised
+	Seq          int       `json:"seq,omitempty"`           // line of the first raise in its comment, for order
+	By           string    `json:"by,omitempty"`
+	URL          string    `json:"url,omitempty"`
+	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
+	ResolvedURL  string    `json:"resolved_url,omitempty"`
 }
 
 // Unresolved returns the concerns not yet resolved.
@@ -101,22 +139,22 @@ func (m MCP) Apply(e Event) MCP {
 		if !mcpLabels[name] {
 			return m
 		}
-		m.label(name, e.Label.Added, e.Label.At, dated)
+		m.label(name, e.Label.Added, e.Label.At, dated, Provenance{Source: "label", What: labelWhat(name, e.Label.Added), Label: name, At: e.Label.At})
 	case KindClosed:
 		if e.At.Before(m.ClosedAt) {
 			break
 		}
 		m.Closed, m.ClosedAt = e.Closed, e.At
 	case KindMCPOpened:
-		m.label(LabelMajorChange, true, e.At, dated)
+		m.label(LabelMajorChange, true, e.At, dated, commentBy(e, "triagebot's opening comment"))
 	case KindMCPAccepted:
-		m.label(LabelAccepted, true, e.At, dated)
+		m.label(LabelAccepted, true, e.At, dated, commentBy(e, "triagebot's acceptance comment"))
 	case KindMCPConcerns:
 		if e.At.Before(m.ConcernsAt) {
 			break
 		}
 		m.Concerns, m.ConcernsAt = mergeMCPConcerns(m.Concerns, e.Concerns), e.At
-		m.label(LabelHasConcerns, len(unresolved(e.Concerns)) > 0, e.At, restated)
+		m.label(LabelHasConcerns, len(unresolved(e.Concerns)) > 0, e.At, restated, Provenance{Source: "issue body", What: "triagebot's concern section", At: e.At})
 	case KindCommand:
 		m.commands(e)
 	default:
@@ -137,12 +175,29 @@ const (
 	snapshot        // a label snapshot: the time is when it was read, not when it happened
 )
 
-// label applies one label change known as how.
-func (m *MCP) label(name string, added bool, at time.Time, how int) {
+// labelWhat describes a label event.
+func labelWhat(name string, added bool) string {
+	if added {
+		return "label " + name + " added"
+	}
+	return "label " + name + " removed"
+}
+
+// commentBy is the provenance of a fact a comment set.
+func commentBy(e Event, what string) Provenance {
+	return Provenance{Source: "comment", What: what, ID: e.ID, URL: e.URL, Author: e.Author, At: e.At, Version: e.Version}
+}
+
+// label applies one label change known as how, set by by.
+func (m *MCP) label(name string, added bool, at time.Time, how int, by Provenance) {
 	was := m.HasLabel(name)
 	if !setLabel(&m.Labels, &m.LabelAt, name, added, at) {
 		return
 	}
+	if m.LabelBy == nil {
+		m.LabelBy = map[string]Provenance{}
+	}
+	m.LabelBy[name] = by
 	if name == LabelSecond && !added {
 		m.SecondedAt = time.Time{}
 	}
@@ -150,61 +205,125 @@ func (m *MCP) label(name string, added bool, at time.Time, how int) {
 	case how == snapshot:
 	case name == LabelSecond && added && !was:
 		m.SecondedAt = at
-	case name == LabelHasConcerns && !added && (was || how == dated):
-		// A dated removal counts even when its addition is still on its
-		// way (out-of-order delivery); setLabel already refused stale ones.
+	case name == LabelHasConcerns && !added && how == restated && was:
+		// The issue body's concern section cleared: triagebot restarts
+		// the waiting period.
 		if at.After(m.ConcernsClearedAt) {
 			m.ConcernsClearedAt = at
 		}
 	}
 }
 
-// commands applies a human's @rustbot lines.
+// commands applies a human's @rustbot lines, newest comment winning for
+// each fact whatever the order they arrive in.
 func (m *MCP) commands(e Event) {
-	for _, c := range e.Commands {
+	for i, c := range e.Commands {
 		if c.Bot != "rustbot" {
 			continue
 		}
 		switch c.Verb {
 		case "second":
-			m.SecondedBy = e.Author
-		case "concern":
-			if !m.ConcernsAt.IsZero() || indexConcern(m.Concerns, c.Arg) >= 0 {
-				continue // the issue body's section is the record; re-raising is ignored
+			if !e.At.Before(m.SecondCommandAt) {
+				m.SecondCommandAt, m.SecondedBy = e.At, e.Author
+				by := commentBy(e, "@rustbot second")
+				m.SecondBy = &by
 			}
-			m.Concerns = append(m.Concerns, Concern{Name: c.Arg, URL: e.URL, By: e.Author})
-		case "resolve":
-			if i := indexConcern(m.Concerns, c.Arg); i >= 0 && m.ConcernsAt.IsZero() {
-				m.Concerns[i].Resolved, m.Concerns[i].ResolvedURL = true, e.URL
+		case "concern", "resolve":
+			if m.ConcernCommands == nil {
+				m.ConcernCommands = map[string]ConcernCommands{}
 			}
+			cc := m.ConcernCommands[c.Arg]
+			if c.Verb == "concern" {
+				if cc.RaisedAt.IsZero() || e.At.Before(cc.RaisedAt) {
+					cc.RaisedAt, cc.By, cc.URL, cc.Seq = e.At, e.Author, e.URL, i
+				}
+				if e.At.After(cc.LastRaisedAt) {
+					cc.LastRaisedAt = e.At
+				}
+			}
+			if c.Verb == "resolve" {
+				if !e.At.Before(cc.ResolvedAt) {
+					cc.ResolvedAt, cc.ResolvedURL = e.At, e.URL
+				}
+				if e.At.After(m.ResolveCommandAt) {
+					m.ResolveCommandAt = e.At
+				}
+			}
+			m.ConcernCommands[c.Arg] = cc
 		}
+	}
+	if m.ConcernsAt.IsZero() {
+		m.Concerns = m.commandConcerns()
 	}
 }
 
-// derive sets Phase and End from the labels and the open/closed state.
+// commandConcerns lists the concerns the commands raised, oldest first.
+func (m *MCP) commandConcerns() []Concern {
+	var out []Concern
+	for name, cc := range m.ConcernCommands {
+		if cc.RaisedAt.IsZero() {
+			continue // resolved, but its raising not seen
+		}
+		c := Concern{Name: name, URL: cc.URL, By: cc.By}
+		if cc.ResolvedAt.After(cc.LastRaisedAt) {
+			c.Resolved, c.ResolvedURL = true, cc.ResolvedURL
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := m.ConcernCommands[out[i].Name], m.ConcernCommands[out[j].Name]
+		if !a.RaisedAt.Equal(b.RaisedAt) {
+			return a.RaisedAt.Before(b.RaisedAt)
+		}
+		if a.Seq != b.Seq {
+			return a.Seq < b.Seq
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// derive sets Phase, PhaseBy and End from the labels, the open/closed
+// state and the commands.
 func (m *MCP) derive() {
+	by := func(label string) *Provenance {
+		if p, ok := m.LabelBy[label]; ok {
+			return &p
+		}
+		return &Provenance{Source: "label", What: "label " + label, Label: label, At: m.LabelAt[label]}
+	}
 	switch {
 	case m.HasLabel(LabelAccepted):
-		m.Phase = MCPAccepted
+		m.Phase, m.PhaseBy = MCPAccepted, by(LabelAccepted)
 	case m.Closed:
-		m.Phase = MCPClosed
+		m.Phase, m.PhaseBy = MCPClosed, &Provenance{Source: "closed", What: "item closed", At: m.ClosedAt}
 	case m.HasLabel(LabelHasConcerns):
-		m.Phase = MCPBlocked
-	case m.HasLabel(LabelSecond):
-		m.Phase = MCPSeconded
+		m.Phase, m.PhaseBy = MCPBlocked, by(LabelHasConcerns)
+	case m.seconded():
+		m.Phase, m.PhaseBy = MCPSeconded, by(LabelSecond)
 	case m.HasLabel(LabelMajorChange):
-		m.Phase = MCPProposed
+		m.Phase, m.PhaseBy = MCPProposed, by(LabelMajorChange)
 	default:
-		m.Phase = MCPNone
+		m.Phase, m.PhaseBy = MCPNone, nil
 	}
 	m.End = time.Time{}
-	if m.HasLabel(LabelSecond) && !m.SecondedAt.IsZero() {
-		base := m.SecondedAt
-		if m.ConcernsClearedAt.After(base) {
-			base = m.ConcernsClearedAt
-		}
-		m.End = base.Add(MCPWaitingPeriod)
+	if !m.seconded() || m.SecondCommandAt.IsZero() {
+		return // not seconded, or when is unknown (a label's time is not in a comment listing)
 	}
+	base := m.SecondCommandAt
+	if m.ResolveCommandAt.After(base) && !m.HasLabel(LabelHasConcerns) {
+		base = m.ResolveCommandAt // concerns resolved while seconded: the clock restarts
+	}
+	if m.ConcernsClearedAt.After(base) {
+		base = m.ConcernsClearedAt
+	}
+	m.End = base.Add(MCPWaitingPeriod)
+}
+
+// seconded reports whether the second label is on and means a second: on
+// an item with an rfcbot disposition it is rfcbot's FCP label.
+func (m *MCP) seconded() bool {
+	return m.HasLabel(LabelSecond) && !m.HasLabel(LabelMerge) && !m.HasLabel(LabelClose) && !m.HasLabel(LabelPostpone)
 }
 
 // ApplyLabels brings m to the label snapshot labels read at time at. A
@@ -219,8 +338,11 @@ func (m MCP) ApplyLabels(labels []string, at time.Time) MCP {
 		}
 	}
 	for l := range mcpLabels {
+		if by, ok := m.LabelBy[l]; ok && !want[l] && by.Source == "comment" && !at.After(m.LabelAt[l]) {
+			continue // triagebot's comment stands for the label; a snapshot no newer cannot say it was removed since
+		}
 		if want[l] != m.HasLabel(l) {
-			m.label(l, want[l], at, snapshot)
+			m.label(l, want[l], at, snapshot, Provenance{Source: "labels", What: "label snapshot: " + labelWhat(l, want[l])})
 		}
 	}
 	if at.After(m.UpdatedAt) {
@@ -266,12 +388,16 @@ func indexConcern(cs []Concern, name string) int {
 func (m MCP) clone() MCP {
 	m.Concerns = append([]Concern(nil), m.Concerns...)
 	m.Labels = append([]string(nil), m.Labels...)
-	if m.LabelAt != nil {
-		at := make(map[string]time.Time, len(m.LabelAt))
-		for k, v := range m.LabelAt {
-			at[k] = v
-		}
-		m.LabelAt = at
+	m.LabelAt = cloneMap(m.LabelAt)
+	m.LabelBy = cloneMap(m.LabelBy)
+	m.ConcernCommands = cloneMap(m.ConcernCommands)
+	if m.PhaseBy != nil {
+		p := *m.PhaseBy
+		m.PhaseBy = &p
+	}
+	if m.SecondBy != nil {
+		p := *m.SecondBy
+		m.SecondBy = &p
 	}
 	return m
 }

@@ -48,7 +48,13 @@ func TestMCPLifecycle(t *testing.T) {
 	const oneActive = "<!-- TRIAGEBOT_CONCERN-ISSUE_START -->\n> # Concerns (1 active)\n> - [perf](u1)\n<!-- TRIAGEBOT_CONCERN-ISSUE_END -->"
 	const noneActive = "<!-- TRIAGEBOT_CONCERN-ISSUE_START -->\n> # Concerns (0 active)\n> - ~~[perf](u1)~~ resolved in [this comment](u2)\n<!-- TRIAGEBOT_CONCERN-ISSUE_END -->"
 	opened := label(LabelMajorChange, true, 0)
+	// triagebot seconds on "@rustbot second": the comment dates the
+	// waiting period, the label says it is on.
+	cmd := func(body string, h float64) func(testing.TB) Event {
+		return func(t testing.TB) Event { return human(t, "alice", body, h) }
+	}
 	second := label(LabelSecond, true, 24)
+	s24 := cmd("@rustbot second", 24)
 	tests := []struct {
 		name   string
 		events []func(testing.TB) Event
@@ -58,28 +64,30 @@ func TestMCPLifecycle(t *testing.T) {
 		{"nothing", nil, MCPNone, ""},
 		{"opened", []func(testing.TB) Event{opened}, MCPProposed, "awaiting a second"},
 		{"opening comment, label missing", []func(testing.TB) Event{comment("mcp-opened.md", 0)}, MCPProposed, "awaiting a second"},
-		{"seconded", []func(testing.TB) Event{opened, second}, MCPSeconded, ends(24)},
-		{"blocked", []func(testing.TB) Event{opened, second, label(LabelHasConcerns, true, 48)}, MCPBlocked, "blocked"},
-		{"unblocked restarts the clock", []func(testing.TB) Event{opened, second, label(LabelHasConcerns, true, 48), label(LabelHasConcerns, false, 72)}, MCPSeconded, ends(72)},
-		{"concerns before the second", []func(testing.TB) Event{opened, label(LabelHasConcerns, true, 2), label(LabelHasConcerns, false, 3), second}, MCPSeconded, ends(24)},
-		{"accepted", []func(testing.TB) Event{opened, second, label(LabelAccepted, true, 264), label(LabelSecond, false, 264), closed(true, 264)}, MCPAccepted, "accepted"},
-		{"acceptance comment alone", []func(testing.TB) Event{opened, second, comment("mcp-accepted.md", 264), closed(true, 264), label(LabelSecond, false, 264)}, MCPAccepted, "accepted"},
-		{"closed without acceptance", []func(testing.TB) Event{opened, second, closed(true, 100)}, MCPClosed, "closed"},
-		{"reopened", []func(testing.TB) Event{opened, second, closed(true, 100), closed(false, 101)}, MCPSeconded, ends(24)},
-		{"unsecond", []func(testing.TB) Event{opened, second, label(LabelSecond, false, 30)}, MCPProposed, "awaiting a second"},
-		{"acceptance undone", []func(testing.TB) Event{opened, second, label(LabelAccepted, true, 264), label(LabelSecond, false, 264), closed(true, 264), label(LabelAccepted, false, 300), closed(false, 300)}, MCPProposed, "awaiting a second"},
+		{"seconded", []func(testing.TB) Event{opened, s24, second}, MCPSeconded, ends(24)},
+		{"blocked", []func(testing.TB) Event{opened, s24, second, label(LabelHasConcerns, true, 48)}, MCPBlocked, "blocked"},
+		{"unblocked restarts the clock", []func(testing.TB) Event{opened, s24, second, label(LabelHasConcerns, true, 48), cmd("@rustbot resolve perf", 72), label(LabelHasConcerns, false, 72)}, MCPSeconded, ends(72)},
+		{"second seen only as a label: end unknown", []func(testing.TB) Event{opened, second}, MCPSeconded, "seconded"},
+		{"rfcbot's fcp label on an mcp is no second", []func(testing.TB) Event{opened, label(LabelMerge, true, 20), s24, second}, MCPProposed, "awaiting a second"},
+		{"concerns before the second", []func(testing.TB) Event{opened, label(LabelHasConcerns, true, 2), cmd("@rustbot resolve perf", 3), label(LabelHasConcerns, false, 3), s24, second}, MCPSeconded, ends(24)},
+		{"accepted", []func(testing.TB) Event{opened, s24, second, label(LabelAccepted, true, 264), label(LabelSecond, false, 264), closed(true, 264)}, MCPAccepted, "accepted"},
+		{"acceptance comment alone", []func(testing.TB) Event{opened, s24, second, comment("mcp-accepted.md", 264), closed(true, 264), label(LabelSecond, false, 264)}, MCPAccepted, "accepted"},
+		{"closed without acceptance", []func(testing.TB) Event{opened, s24, second, closed(true, 100)}, MCPClosed, "closed"},
+		{"reopened", []func(testing.TB) Event{opened, s24, second, closed(true, 100), closed(false, 101)}, MCPSeconded, ends(24)},
+		{"unsecond", []func(testing.TB) Event{opened, s24, second, label(LabelSecond, false, 30)}, MCPProposed, "awaiting a second"},
+		{"acceptance undone", []func(testing.TB) Event{opened, s24, second, label(LabelAccepted, true, 264), label(LabelSecond, false, 264), closed(true, 264), label(LabelAccepted, false, 300), closed(false, 300)}, MCPProposed, "awaiting a second"},
 
 		// Out of order: older events never override a newer one for the same fact.
-		{"unsecond before its second", []func(testing.TB) Event{opened, label(LabelSecond, false, 30), second}, MCPProposed, "awaiting a second"},
-		{"clear before second delivered", []func(testing.TB) Event{opened, label(LabelHasConcerns, false, 72), label(LabelHasConcerns, true, 48), second}, MCPSeconded, ends(72)},
+		{"unsecond before its second", []func(testing.TB) Event{opened, label(LabelSecond, false, 30), s24, second}, MCPProposed, "awaiting a second"},
+		{"clear before second delivered", []func(testing.TB) Event{opened, cmd("@rustbot resolve perf", 72), label(LabelHasConcerns, false, 72), label(LabelHasConcerns, true, 48), second, s24}, MCPSeconded, ends(72)},
 		{"reopen before close delivered", []func(testing.TB) Event{opened, closed(false, 101), closed(true, 100)}, MCPProposed, "awaiting a second"},
 		{"accepted, then stale events", []func(testing.TB) Event{opened, label(LabelAccepted, true, 264), closed(true, 264), label(LabelHasConcerns, true, 48), label(LabelAccepted, false, 100)}, MCPAccepted, "accepted"},
 
 		// Concerns: the issue body's section is triagebot's record.
-		{"body section blocks", []func(testing.TB) Event{opened, second, body(oneActive, 30)}, MCPBlocked, "blocked, 1 concern"},
-		{"body section unblocks", []func(testing.TB) Event{opened, second, body(oneActive, 30), body(noneActive, 40)}, MCPSeconded, ends(40)},
-		{"older body ignored", []func(testing.TB) Event{opened, second, body(noneActive, 40), body(oneActive, 30)}, MCPSeconded, ends(24)},
-		{"commands do not block", []func(testing.TB) Event{opened, second, func(t testing.TB) Event { return human(t, "bob", "@rustbot concern perf", 30) }}, MCPSeconded, ends(24)},
+		{"body section blocks", []func(testing.TB) Event{opened, s24, second, body(oneActive, 30)}, MCPBlocked, "blocked, 1 concern"},
+		{"body section unblocks", []func(testing.TB) Event{opened, s24, second, body(oneActive, 30), body(noneActive, 40)}, MCPSeconded, ends(40)},
+		{"older body ignored", []func(testing.TB) Event{opened, s24, second, body(noneActive, 40), body(oneActive, 30)}, MCPSeconded, ends(24)},
+		{"commands do not block", []func(testing.TB) Event{opened, s24, second, func(t testing.TB) Event { return human(t, "bob", "@rustbot concern perf", 30) }}, MCPSeconded, ends(24)},
 
 		// rfcbot events are not MCP events.
 		{"bell ignored", []func(testing.TB) Event{opened, func(t testing.TB) Event { return bot(t, "start.md", 2, at(5), at(5)) }}, MCPProposed, "awaiting a second"},
@@ -149,10 +157,15 @@ func TestMCPFromLabels(t *testing.T) {
 			t.Errorf("%v closed=%v: got %s %q, want %s %q", tt.labels, tt.closed, m.Phase, m.Detail(), tt.phase, tt.detail)
 		}
 	}
-	// A label event after the snapshot dates the second.
+	// The "@rustbot second" comment dates the second; a label event is
+	// recorded but does not date the end (a listing has no label times).
 	m := MCPFromLabels([]string{"major-change"}, false, at(0)).Apply(lbl(LabelSecond, true, at(24)))
-	if !m.End.Equal(at(24).Add(MCPWaitingPeriod)) || !m.SecondedAt.Equal(at(24)) {
-		t.Errorf("end %v seconded %v", m.End, m.SecondedAt)
+	if !m.End.IsZero() || !m.SecondedAt.Equal(at(24)) {
+		t.Errorf("label only: end %v seconded %v", m.End, m.SecondedAt)
+	}
+	m = m.Apply(human(t, "alice", "@rustbot second", 23.9))
+	if !m.End.Equal(at(23.9).Add(MCPWaitingPeriod)) || m.SecondedBy != "alice" || m.SecondBy == nil || m.SecondBy.Author != "alice" {
+		t.Errorf("with the comment: end %v by %q %+v", m.End, m.SecondedBy, m.SecondBy)
 	}
 	// A snapshot that drops the second label unseconds.
 	m = m.ApplyLabels([]string{"major-change"}, at(30))

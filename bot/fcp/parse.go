@@ -10,15 +10,18 @@ import (
 // rfcbot's markers. The reference (shared/reference/rfcbot-fcp.md §2) lists
 // every wording since 2016; these key on the stable parts of each.
 var (
-	// "@x has proposed to merge this", "Team member @x has …", "Team member x has …".
-	proposalRe = regexp.MustCompile(`(?m)^[ \t]*(Team member )?(@?)([A-Za-z0-9][A-Za-z0-9_-]*(?:\[bot\])?) has proposed to (merge|close|postpone) this`)
+	// "@x has proposed to merge this", "Team member @x has …", "Team member x has …",
+	// and the forks' bold disposition: "has proposed to **merge** this" (mscbot-python).
+	proposalRe = regexp.MustCompile(`(?m)^[ \t]*(Team member )?(@?)([A-Za-z0-9][A-Za-z0-9_-]*(?:\[bot\])?) has proposed to \**(merge|close|postpone)\** this`)
 	// 2016-09: "FCP proposed with disposition to merge. Review requested from:".
 	oldProposalRe = regexp.MustCompile(`FCP proposed with disposition to (merge|close|postpone)`)
 
 	startRe    = regexp.MustCompile(`(?i)this is now entering its final comment period`)
 	oldStartRe = regexp.MustCompile(`All relevant subteam members have reviewed\. No concerns remain\.`)
-	reviewRe   = regexp.MustCompile(`\[review above\]\(([^)\s]+)\)`)
-	endRe      = regexp.MustCompile(`(?i)\bend(?:s|ing)?[ \t]+(?:on[ \t]+)?(\d{4}-\d{2}-\d{2})\b`)
+	// "[review above](url)" (rfcbot), "[review](url) above" and "[the
+	// review](url) above" (rfcbot-rs forks: mscbot-python).
+	reviewRe = regexp.MustCompile(`\[(?:review above|review|the review)\]\(([^)\s]+)\)`)
+	endRe    = regexp.MustCompile(`(?i)\bend(?:s|ing)?[ \t]+(?:on[ \t]+)?(\d{4}-\d{2}-\d{2})\b`)
 
 	completeRe    = regexp.MustCompile(`(?is)final comment period\b.{0,400}?\bis now \**complete\**`)
 	completeDisp  = regexp.MustCompile(`disposition to \**(merge|close|postpone)\**`)
@@ -30,6 +33,7 @@ var (
 		{"Once a majority of reviewers approve (and at most 2 approvals are outstanding)", "majority"},
 		{"Once a majority of reviewers approve (and none object)", "none-object"},
 		{"Once these reviewers reach consensus", "consensus"},
+		{"Once at least 75% of reviewers approve (and there are no outstanding concerns)", "three-quarters"}, // mscbot-python
 	}
 )
 

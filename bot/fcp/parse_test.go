@@ -117,7 +117,7 @@ func TestParseFixtures(t *testing.T) {
 				t.Fatal("not recognised")
 			}
 			want := tt.want
-			want.ID, want.URL, want.Author, want.At, want.Created = 42, "https://example/c42", author, t0, t0
+			want.ID, want.URL, want.Author, want.At, want.Created, want.Updated = 42, "https://example/c42", author, t0, t0, t0
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %s\nwant %s", asJSON(got), asJSON(want))
 			}
@@ -140,25 +140,22 @@ func TestParseDefaultAuthors(t *testing.T) {
 	}
 }
 
-// TestParseEditTime: an edited status comment is dated by its edit, every
-// other comment by its creation.
+// TestParseEditTime: every comment is dated by when it was posted (At,
+// Created), which orders phases; an edit's time travels apart (Updated) and
+// only orders the versions of a status comment.
 func TestParseEditTime(t *testing.T) {
 	edited := t0.Add(3 * time.Hour)
-	tests := []struct {
-		file   string
-		edited bool
-		want   time.Time
-	}{
-		{"status-current-edited.md", true, edited},
-		{"status-current-edited.md", false, edited}, // updated_at > created_at is an edit too
-		{"start.md", true, t0},
-		{"complete.md", true, t0},
-	}
-	for _, tt := range tests {
-		e, ok := ParseComment(Comment{Author: "rfcbot", Body: fixture(t, tt.file), CreatedAt: t0, UpdatedAt: edited, Edited: tt.edited})
-		if !ok || !e.At.Equal(tt.want) || !e.Created.Equal(t0) {
-			t.Errorf("%s edited=%v: At %v Created %v, want At %v Created %v", tt.file, tt.edited, e.At, e.Created, tt.want, t0)
+	for _, file := range []string{"status-current-edited.md", "start.md", "complete.md"} {
+		for _, flag := range []bool{true, false} {
+			e, ok := ParseComment(Comment{Author: "rfcbot", Body: fixture(t, file), CreatedAt: t0, UpdatedAt: edited, Edited: flag})
+			if !ok || !e.At.Equal(t0) || !e.Created.Equal(t0) || !e.Updated.Equal(edited) {
+				t.Errorf("%s edited=%v: At %v Created %v Updated %v, want At=Created=%v Updated %v", file, flag, e.At, e.Created, e.Updated, t0, edited)
+			}
 		}
+	}
+	// No updated_at: the version is the posted one.
+	if e, _ := ParseComment(Comment{Author: "rfcbot", Body: fixture(t, "start.md"), CreatedAt: t0}); !e.Updated.Equal(t0) {
+		t.Errorf("Updated %v, want created_at", e.Updated)
 	}
 }
 

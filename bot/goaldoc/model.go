@@ -34,6 +34,7 @@ type Document struct {
 	Subgoals    []Subgoal    `json:"subgoals"`
 	TeamAsks    []TeamAsk    `json:"team_asks"`
 	Links       []ref.Ref    `json:"links"` // every item the document links, in order of first use
+	References  []Reference  `json:"references"`
 	Suggestions []Suggestion `json:"suggestions"`
 
 	Errors   []Diagnostic `json:"errors"`

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/yuin/goldmark/ast"
 )
 
 // Parse reads one goal document. file is the path used in messages (its
@@ -27,6 +28,16 @@ func Parse(file string, src []byte, shared *Shared) (doc *Document) {
 	return doc
 }
 
+// parseRowLinksOnly parses like Parse without finding references: rows
+// keep only their markdown links. Tests use it to measure what reference
+// finding adds.
+func parseRowLinksOnly(file string, src []byte, shared *Shared) *Document {
+	doc := newDocument(file)
+	p := &parse{doc: doc, sh: prepare(shared), noRefs: true}
+	p.run(src)
+	return doc
+}
+
 // newDocument returns an empty document for file with non-nil slices.
 func newDocument(file string) *Document {
 	base := filepath.Base(filepath.ToSlash(file))
@@ -42,6 +53,7 @@ func newDocument(file string) *Document {
 		Teams: []string{}, Roadmap: []string{}, Metadata: []MetaRow{},
 		Subgoals: []Subgoal{}, TeamAsks: []TeamAsk{}, Links: []ref.Ref{},
 		Suggestions: []Suggestion{}, Errors: []Diagnostic{}, Warnings: []Diagnostic{},
+		References: []Reference{},
 	}
 }
 
@@ -68,6 +80,9 @@ type parse struct {
 	links   []lineRef // every item link of the document, with its line
 	roots   []*node
 	seenIDs map[string]bool
+	root    ast.Node // the whole document as goldmark read it
+	src     []byte   // the normalised text root's offsets point into
+	noRefs  bool     // skip reference finding (see parseRowLinksOnly)
 }
 
 // headInfo is a heading with its plain-text title.
@@ -116,6 +131,9 @@ func (p *parse) run(src []byte) {
 	p.readMetadata(blocks)
 	p.readStructure(blocks)
 	p.finishTree()
+	if !p.noRefs {
+		p.references()
+	}
 	p.suggest()
 	sortDiagnostics(p.doc.Errors)
 	sortDiagnostics(p.doc.Warnings)
@@ -125,6 +143,7 @@ func (p *parse) run(src []byte) {
 // definitions, every item it links and every undefined reference.
 func (p *parse) scanDocument(norm []byte) {
 	root := p.in.parseDoc(norm)
+	p.root, p.src = root, norm
 	var s scan
 	p.in.walk(root, norm, &s, false)
 	seen := map[ref.Ref]bool{}

@@ -143,12 +143,12 @@ func (d *Dispatcher) outcome(ctx context.Context, del bot.Delivery, job *river.J
 		return "snooze", river.JobSnooze(delay)
 	case isPermanent(err):
 		finish(bot.OutcomeFailed, err.Error())
-		log.Error().Err(err).Msg("delivery failed permanently")
+		log.Warn().Err(err).Msg("delivery failed permanently")
 		return "cancel", river.JobCancel(err)
 	default:
 		if job.Attempt >= job.MaxAttempts {
 			finish(bot.OutcomeFailed, fmt.Sprintf("after %d attempts: %v", job.Attempt, err))
-			log.Error().Err(err).Msg("delivery failed after its last attempt")
+			log.Warn().Err(err).Msg("delivery failed after its last attempt")
 		}
 		return "retry", err
 	}

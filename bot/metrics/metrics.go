@@ -18,6 +18,9 @@ type Metrics struct {
 	JobLatency     *prometheus.HistogramVec // by job kind and result
 	GitHubRequests *prometheus.CounterVec   // by method and status
 	AckLatency     prometheus.Histogram
+	JobsFailed     *prometheus.CounterVec // by kind and reason
+	LastSuccess    *prometheus.GaugeVec   // by job (sync, digest) and repository
+	RateLimit      *prometheus.GaugeVec   // by resource
 }
 
 // New creates and registers the collectors. depth, when not nil, reports the
@@ -45,6 +48,19 @@ func New(depth func(context.Context) (int, error)) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
 	}
+	m.JobsFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "goalbot_jobs_failed_total",
+		Help: "Jobs that failed for good (cancelled or out of attempts), by kind and reason (the error code: forbidden, not_found, invalid, conflict; attempts_exhausted; panic).",
+	}, []string{"kind", "reason"})
+	m.LastSuccess = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "goalbot_last_success_timestamp_seconds",
+		Help: "Unix time of the last successful run of a periodic job, by job (sync, digest) and repository.",
+	}, []string{"job", "repo"})
+	m.RateLimit = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "goalbot_github_rate_limit_remaining",
+		Help: "Requests left in GitHub's current rate-limit window, from the last response's X-RateLimit-Remaining, by resource (core, search, …).",
+	}, []string{"resource"})
+	reg.MustRegister(m.JobsFailed, m.LastSuccess, m.RateLimit)
 	reg.MustRegister(m.Deliveries, m.JobLatency, m.GitHubRequests, m.AckLatency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if depth != nil {
@@ -62,6 +78,29 @@ func New(depth func(context.Context) (int, error)) *Metrics {
 		}))
 	}
 	return m
+}
+
+// Succeeded records a successful run of a periodic job for a repository
+// (sync per repository read, digest per digest repository).
+func (m *Metrics) Succeeded(job, repo string, at time.Time) {
+	m.LastSuccess.WithLabelValues(job, repo).Set(float64(at.UnixNano()) / 1e9)
+}
+
+// RateLimitRemaining records what GitHub said is left of a rate limit.
+func (m *Metrics) RateLimitRemaining(resource string, remaining int) {
+	m.RateLimit.WithLabelValues(resource).Set(float64(remaining))
+}
+
+// BuildInfo registers goalbot_build_info, always 1, labelled with the
+// version, the VCS revision and the Go version the binary was built with.
+func (m *Metrics) BuildInfo(version, revision, goVersion string) {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "goalbot_build_info",
+		Help:        "Always 1; its labels say which build is running.",
+		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": goVersion},
+	})
+	g.Set(1)
+	m.Registry.MustRegister(g)
 }
 
 // ObserveGitHub counts one GitHub API request; it fits gh.Config.Observe.

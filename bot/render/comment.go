@@ -30,6 +30,9 @@ type GoalView struct {
 	TrackingIssue ref.Ref // where the comment lives; named in the footer
 	Source        string  // revision of the goal document (e.g. commit sha)
 	Rows          []Row   // subgoals in document order, children after parents
+	// Related are discovered items not placed on any subgoal, listed
+	// after the table; optional.
+	Related []RelatedItem
 }
 
 // Row is one subgoal of the table.
@@ -54,6 +57,7 @@ type ItemLink struct {
 	// Detail is set by core.View for dashboards (nil when the item was not
 	// read yet); the comment does not print it.
 	Detail *ItemDetail
+	Auto   bool // placed by discovery, not by a person: shown "(auto)"
 }
 
 // StatusComment renders the living status comment of v: the marker line,
@@ -78,14 +82,15 @@ func statusComment(v GoalView, limit int) string {
 	head.WriteString("\n\n")
 
 	foot := footer(v)
+	related := relatedSection(v.Related)
 	if len(v.Rows) == 0 {
-		return head.String() + "No subgoals found in the goal document.\n\n" + foot
+		return head.String() + "No subgoals found in the goal document.\n" + related + "\n" + foot
 	}
 	head.WriteString("| Subgoal | Item(s) | Status | Since |\n")
 	head.WriteString("| --- | --- | --- | --- |\n")
 
 	const noteRoom = 200 // the truncation note is shorter than this
-	budget := limit - head.Len() - len(foot) - noteRoom
+	budget := limit - head.Len() - len(foot) - len(related) - noteRoom
 	var body strings.Builder
 	shown := 0
 	for _, r := range v.Rows {
@@ -101,7 +106,7 @@ func statusComment(v GoalView, limit int) string {
 		out += fmt.Sprintf("\n_%s not shown: GitHub limits a comment to %d characters._\n",
 			status.Plural(left, "more subgoal", "more subgoals"), MaxComment)
 	}
-	return out + "\n" + foot
+	return out + related + "\n" + foot
 }
 
 // row renders one table row, ending in a newline.
@@ -136,6 +141,9 @@ func row(r Row) string {
 		if t := strings.TrimSpace(it.Title); t != "" {
 			b.WriteByte(' ')
 			b.WriteString(Escape(clip(t, maxItemText)))
+		}
+		if it.Auto {
+			b.WriteString(autoMark)
 		}
 	}
 	b.WriteString(" | ")

@@ -213,6 +213,7 @@ func TestStatusCommentStages(t *testing.T) {
 			"| ↳ author RFC | [rust-lang/rfcs#3668](https://github.com/rust-lang/rfcs/pull/3668) Async closures | proposed: RFC open, no FCP | 2024-08-10 |",
 			"| ↳ author MCP | [rust-lang/compiler-team#727](https://github.com/rust-lang/compiler-team/issues/727) Async drop experiments | ⚠️ proposed: MCP awaiting a second; document says complete |",
 			"| ↳ implementation | — | complete: marked complete in the document | 2024-06-01 |",
+			"| resolve the \"send bound\" problem | — | in-progress: 1/4 complete |",
 		}},
 		{"deciding", []string{
 			"| in-fcp: merge, ends 2024-08-20 |",
@@ -229,6 +230,7 @@ func TestStatusCommentStages(t *testing.T) {
 			"| fcp-finished: merge, ended 2024-08-29; also 1 postponed |",
 			"| ↳ author MCP | [rust-lang/compiler-team#727](https://github.com/rust-lang/compiler-team/issues/727) Async drop experiments | complete: MCP accepted |",
 			"| author draft RFC for async vision | — | fcp-finished: 0/1 complete; 1 postponed |",
+			"| resolve the \"send bound\" problem | — | in-progress: 1/4 complete, 2 FCP finished |",
 		}},
 	}
 	for _, tt := range tests {

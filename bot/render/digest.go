@@ -26,6 +26,7 @@ type DigestView struct {
 	Waiting   []DigestWaiting // FCP proposals waiting on reviewers
 	Concerns  []DigestConcern // unresolved concerns
 	Stale     []DigestStale   // subgoals with no movement for StaleDays
+	Related   []DigestRelated // discovered items not placed; the section shows only when there are some
 }
 
 // DigestGoal is one goal: its status counts now and its transitions this week.
@@ -106,14 +107,18 @@ func digest(v DigestView, limit int) string {
 		return cell(id, 80)
 	}
 	head := DigestMarker(v.Week) + "\n" + summary(v)
-	return head + layout([]section{
+	secs := []section{
 		changesSection(v),
 		endingSection(v, goal),
 		waitingSection(v, goal),
 		concernsSection(v, goal),
 		staleSection(v, goal),
 		trackingSection(v),
-	}, limit-len(head))
+	}
+	if len(v.Related) > 0 {
+		secs = append(secs[:len(secs)-1], relatedDigestSection(v, goal), secs[len(secs)-1])
+	}
+	return head + layout(secs, limit-len(head))
 }
 
 // normalize fills Week, From, To and Now from each other and returns v with

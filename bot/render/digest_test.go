@@ -523,3 +523,12 @@ func BenchmarkDigest1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "bytes/digest")
 }
+
+// TestCountTextInProgress: a parent in progress is counted in the digest's
+// summary, between not-started and proposed (DESIGN §7 rank).
+func TestCountTextInProgress(t *testing.T) {
+	got := countText(map[status.Status]int{status.Proposed: 2, status.InProgress: 3, status.NotStarted: 1})
+	if want := "1 not-started, 3 in-progress, 2 proposed"; got != want {
+		t.Errorf("countText = %q, want %q", got, want)
+	}
+}

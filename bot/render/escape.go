@@ -27,9 +27,10 @@ const zwsp = "&#8203;"
 //     strikethrough or math);
 //   - "&", "<" and ">" become entities, so "<!--" cannot open a comment or
 //     forge a marker and no HTML tag survives;
-//   - "@" is followed by a zero-width space so "@login" pings nobody.
-//
-// "#123" references are left alone: GitHub links them without notifying.
+//   - "@" is followed by a zero-width space so "@login" pings nobody, and
+//     so is "#" before a digit: "#123" and "owner/repo#123" would link an
+//     issue, and a reference adds a "mentioned this" entry to its timeline
+//     every time goalbot writes it.
 func Escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
@@ -57,6 +58,12 @@ func Escape(s string) string {
 			b.WriteString("&gt;")
 		case c == '@':
 			b.WriteString("@" + zwsp)
+		case c >= '0' && c <= '9' && strings.HasSuffix(b.String(), "#"):
+			// After what was written, not after the input's next byte: a
+			// dropped control or invalid byte between "#" and the digit
+			// must not join them (found by FuzzNoPing).
+			b.WriteString(zwsp)
+			b.WriteRune(c)
 		default:
 			b.WriteRune(c)
 		}
@@ -169,20 +176,107 @@ func clip(s string, n int) string {
 	return s
 }
 
-// Quiet neutralises what could ping someone or open an HTML comment in a
-// message goalbot composed around user input (a refusal quoting the
-// subgoal someone typed), while keeping the message's own markdown: outside
-// code spans "@" gets a zero-width space after it and "<" becomes an
-// entity; inside them nothing pings or opens and entities would show, so
-// they are left alone. An unpaired backtick does not start a code span.
+// Quiet neutralises what could ping someone, reference an issue or open
+// HTML in a message goalbot composed around user input (a refusal quoting
+// the command someone typed), while keeping the message's own markdown.
+// It is safe by construction, whatever the backticks: every "@", every "#"
+// before a digit and every "&" is neutralised, in code spans and out of
+// them. Outside a code span "@" and "#" get an HTML-escaped zero-width
+// space after them and "<" and "&" become entities. Inside a code span
+// (found line by line with CommonMark's rule: a run of n backticks up to
+// the next run of exactly n, a backslash-escaped backtick opening nothing)
+// entities would show, so a raw zero-width space follows the character
+// instead: invisible, and still no mention, reference or entity if GitHub
+// saw the span differently. "<" inside a span is left as it is, so the
+// help's "<tracking-issue>" stays copyable; misread, it could hide text,
+// never ping.
 func Quiet(s string) string {
-	parts := strings.Split(s, "`")
-	for i := range parts {
-		if i%2 == 0 || i == len(parts)-1 {
-			parts[i] = quiet.Replace(parts[i])
-		}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for line := range strings.SplitAfterSeq(s, "\n") {
+		quietLine(&b, line)
 	}
-	return strings.Join(parts, "`")
+	return b.String()
 }
 
-var quiet = strings.NewReplacer("@", "@"+zwsp, "<", "&lt;")
+// quietLine writes one line of Quiet's input to b.
+func quietLine(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && (s[i+1] == '`' || s[i+1] == '\\'):
+			// An escaped backtick opens no span; an escaped backslash
+			// escapes nothing after it.
+			b.WriteString(s[i : i+2])
+			i += 2
+		case c == '`':
+			n := backticks(s[i:])
+			end := closingRun(s, i+n, n)
+			if end < 0 {
+				b.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+			b.WriteString(s[i : i+n])
+			for j := i + n; j < end; j++ {
+				b.WriteByte(s[j])
+				if s[j] != '<' && neutral(s, j) {
+					b.WriteString("\u200b")
+				}
+			}
+			b.WriteString(s[end : end+n])
+			i = end + n
+		case c == '<':
+			b.WriteString("&lt;")
+			i++
+		case c == '&':
+			b.WriteString("&amp;")
+			i++
+		case neutral(s, i):
+			b.WriteByte(c)
+			b.WriteString(zwsp)
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+}
+
+// neutral reports whether s[i] needs a zero-width space after it: "@",
+// "<", "&", and "#" before a digit.
+func neutral(s string, i int) bool {
+	switch s[i] {
+	case '@', '<', '&':
+		return true
+	case '#':
+		return i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9'
+	}
+	return false
+}
+
+// backticks returns the length of the run of backticks s starts with.
+func backticks(s string) int {
+	n := 0
+	for n < len(s) && s[n] == '`' {
+		n++
+	}
+	return n
+}
+
+// closingRun returns where the first run of exactly n backticks at or after
+// from starts in s, or -1.
+func closingRun(s string, from, n int) int {
+	for j := from; j < len(s); {
+		if s[j] != '`' {
+			j++
+			continue
+		}
+		m := backticks(s[j:])
+		if m == n {
+			return j
+		}
+		j += m
+	}
+	return -1
+}

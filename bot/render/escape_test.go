@@ -21,9 +21,10 @@ func TestEscape(t *testing.T) {
 		{"cc @someone and @rust-lang/lang", "cc @&#8203;someone and @&#8203;rust-lang/lang"},
 		{"*bold* _em_ [link](x) ![img][] ~~s~~ $x$", `\*bold\* \_em\_ \[link\](x) !\[img\]\[\] \~\~s\~\~ \$x\$`},
 		{`back\slash`, `back\\slash`},
-		{"fixes #123 and rust-lang/rfcs#3654", "fixes #123 and rust-lang/rfcs#3654"},
+		{"fixes #123 and rust-lang/rfcs#3654, C# #x", "fixes #&#8203;123 and rust-lang/rfcs#&#8203;3654, C# #x"},
 		{"bidi \u202eevil\u202c ctl\x00\x1b\u0085x", "bidi evil ctl x"},
 		{"bad utf8 \xff!", "bad utf8 !"},
+		{"#\xfa1 #\x002 #\u202e3", "#&#8203;1 #&#8203;2 #&#8203;3"}, // a dropped byte joins nothing
 		{"non-ascii: ↳ café 🦀", "non-ascii: ↳ café 🦀"},
 		{"", ""},
 	}
@@ -180,8 +181,15 @@ func TestQuiet(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"no subgoal matches \"@rust-lang/lang\"", "no subgoal matches \"@&#8203;rust-lang/lang\""},
 		{"write `/goal track <tracking-issue>`, not <!-- x", "write `/goal track <tracking-issue>`, not &lt;!-- x"},
-		{"`@a` and @b", "`@a` and @&#8203;b"},
+		{"`@a` and @b", "`@\u200ba` and @&#8203;b"},
 		{"unpaired ` then @c", "unpaired ` then @&#8203;c"},
+		// An unmatched run of three opens no span (issue 12): parity said
+		// "@rust-lang/lang" sat in a span and left it live.
+		{"unknown command \"x```@rust-lang/lang`b`\"", "unknown command \"x```@&#8203;rust-lang/lang`b`\""},
+		{"``a`@b``", "``a`@\u200bb``"},
+		{"\\`@a` \\\\`@b`", "\\`@&#8203;a` \\\\`@&#8203;b`"}, // the span is " \\"
+		{"&#64;x #1 `#2 &amp;`", "&amp;#&#8203;64;x #&#8203;1 `#\u200b2 &\u200bamp;`"},
+		{"`a\nb` @c", "`a\nb` @&#8203;c"},
 		{"", ""},
 	}
 	for _, tt := range tests {

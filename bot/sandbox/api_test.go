@@ -349,7 +349,7 @@ func TestReposEndpoints(t *testing.T) {
 
 func TestUnknownRouteIs404JSON(t *testing.T) {
 	e := newEnv(t)
-	for _, path := range []string{"nope", "repos/rust-lang/rfcs/git/refs", "repos/rust-lang/rfcs/issues/1/timeline"} {
+	for _, path := range []string{"nope", "repos/rust-lang/rfcs/git/refs", "repos/rust-lang/rfcs/issues/1/events"} {
 		resp, err := http.Get(e.s.URL() + path)
 		if err != nil {
 			t.Fatal(err)

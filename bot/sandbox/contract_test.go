@@ -48,6 +48,7 @@ func TestOpenAPIContract(t *testing.T) {
 		"issues/remove-label":                     {method: "DELETE", path: "repos/rust-lang/rfcs/issues/3/labels/C"},
 		"issues/remove-all-labels":                {method: "DELETE", path: "repos/rust-lang/rfcs/issues/3/labels"},
 		"issues/list-comments":                    {method: "GET", path: "repos/rust-lang/rfcs/issues/1/comments"},
+		"issues/list-events-for-timeline":         {method: "GET", path: "repos/rust-lang/rfcs/issues/1/timeline"},
 		"issues/create-comment":                   {method: "POST", path: "repos/rust-lang/rfcs/issues/2/comments", body: `{"body":"hi"}`},
 		"reactions/create-for-issue":              {method: "POST", path: "repos/rust-lang/rfcs/issues/1/reactions", body: `{"content":"heart"}`},
 		"issues/list-comments-for-repo":           {method: "GET", path: "repos/rust-lang/rfcs/issues/comments"},

@@ -18,6 +18,7 @@ func (s *Server) createIssue(rs *repoState, actor, title, body string, labels []
 	}
 	s.st.user(actor, "")
 	s.insertIssue(rs, is)
+	s.crossReference(rs, is, actor, body, now)
 	chs := []<-chan Delivery{s.itemEvent("opened", rs, is, actor, nil)}
 	for _, l := range dedupeFold(labels) {
 		is.Labels = append(is.Labels, l)
@@ -46,6 +47,7 @@ func (s *Server) updateIssue(rs *repoState, is *Issue, actor string, req issueRe
 	if req.Body != nil && *req.Body != is.Body {
 		changes["body"] = map[string]any{"from": is.Body}
 		is.Body = *req.Body
+		s.crossReference(rs, is, actor, is.Body, now)
 	}
 	if len(changes) > 0 {
 		is.UpdatedAt = now
@@ -108,6 +110,7 @@ func (s *Server) createComment(rs *repoState, is *Issue, actor, body string) (*C
 		Author: actor, CreatedAt: now, UpdatedAt: now,
 	}
 	s.st.addComment(c)
+	s.crossReference(rs, is, actor, body, now)
 	is.UpdatedAt = now
 	return c, s.commentEvent("created", rs, is, c, actor, nil)
 }
@@ -116,6 +119,7 @@ func (s *Server) createComment(rs *repoState, is *Issue, actor, body string) (*C
 func (s *Server) editComment(rs *repoState, is *Issue, c *Comment, actor, body string) <-chan Delivery {
 	from := c.Body
 	c.Body, c.UpdatedAt = body, s.opts.Now()
+	s.crossReference(rs, is, actor, body, c.UpdatedAt)
 	return s.commentEvent("edited", rs, is, c, actor, map[string]any{
 		"changes": map[string]any{"body": map[string]any{"from": from}},
 	})

@@ -31,6 +31,7 @@ func (s *Server) routeTable() []route {
 		{"DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", "issues/remove-label", authToken, handleRemoveLabel},
 		{"GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", "issues/list-comments", authToken, handleListComments},
 		{"POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", "issues/create-comment", authToken, handleCreateComment},
+		{"GET", "/repos/{owner}/{repo}/issues/{issue_number}/timeline", "issues/list-events-for-timeline", authToken, handleListTimeline},
 		{"POST", "/repos/{owner}/{repo}/issues/{issue_number}/reactions", "reactions/create-for-issue", authToken, handleCreateIssueReaction},
 		{"GET", "/repos/{owner}/{repo}/issues/comments", "issues/list-comments-for-repo", authToken, handleListRepoComments},
 		{"GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", "issues/get-comment", authToken, handleGetComment},

@@ -81,6 +81,7 @@ func (s *Server) SeedIssue(is Issue) Issue {
 	v.Labels = dedupeFold(v.Labels)
 	s.st.user(v.Author, "")
 	s.insertIssue(rs, &v)
+	s.crossReference(rs, rs.issues[v.Number], v.Author, v.Body, v.CreatedAt)
 	return s.st.snapshot(rs, &v)
 }
 
@@ -104,6 +105,7 @@ func (s *Server) SeedComment(c Comment) (Comment, bool) {
 	}
 	s.st.user(v.Author, "")
 	s.st.addComment(&v)
+	s.crossReference(rs, rs.issues[v.Number], v.Author, v.Body, v.CreatedAt)
 	return s.st.commentSnapshot(&v), true
 }
 

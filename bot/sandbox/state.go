@@ -100,6 +100,7 @@ type state struct {
 	threads        map[string][]int64    // comment ids by threadKey, in creation order
 	ids            map[string]int64      // next id per kind
 	tokens         map[string]token
+	crossRefs      map[string][]crossRef // cross-referenced timeline events by target threadKey (timeline.go)
 }
 
 func newState() *state {

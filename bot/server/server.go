@@ -1,5 +1,5 @@
 // Package server assembles goalbot's HTTP endpoints: the webhook receiver,
-// health and readiness probes, and Prometheus metrics.
+// health and readiness probes, Prometheus metrics and the dashboard.
 package server
 
 import (
@@ -14,10 +14,11 @@ import (
 
 // Config holds the parts the server exposes.
 type Config struct {
-	Webhook  http.Handler                    // POST /webhook
-	Ready    func(ctx context.Context) error // nil error when the store is usable
-	Registry *prometheus.Registry            // served on /metrics
-	Log      zerolog.Logger
+	Webhook   http.Handler                    // POST /webhook
+	Ready     func(ctx context.Context) error // nil error when the store is usable
+	Registry  *prometheus.Registry            // served on /metrics; nil when metrics have their own listener
+	Dashboard http.Handler                    // every other path (/, /goals/…, /api/v1/…); nil for none
+	Log       zerolog.Logger
 }
 
 // Handler returns the router for every endpoint.
@@ -42,6 +43,9 @@ func Handler(c Config) http.Handler {
 	})
 	if c.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
+	}
+	if c.Dashboard != nil {
+		mux.Handle("/", c.Dashboard)
 	}
 	return mux
 }

@@ -82,15 +82,20 @@ func Combine(mode string, items []Result) Result {
 	return out
 }
 
-// Summarize gives a parent subgoal's status from its children's: the least
-// advanced non-terminal child, or complete when every non-terminal child is
-// complete; all terminal children make it postponed (if any is) or closed.
-// The detail counts them: "2/5 complete", "2/4 complete; 1 closed".
+// Summarize gives a parent subgoal's status from its children's (DESIGN
+// §7). A parent is complete only when every non-terminal child is, and
+// not-started only when no child has moved; when some children moved but
+// others have not, it is in-progress and its detail says what moved ("2/4
+// complete, 1 in FCP"); when all moved, it is as far as its least advanced
+// child ("proposed: 1/3 complete"). All terminal children make it postponed
+// (if any is) or closed, and terminal children are counted apart ("2/4
+// complete; 1 closed").
 func Summarize(children []Result) Result {
 	if len(children) == 0 {
 		return Result{Status: NotStarted}
 	}
-	var done, live, postponed, closed int
+	var done, live, moved, postponed, closed int
+	by := map[Status]int{}
 	least := Complete
 	for _, c := range children {
 		switch {
@@ -103,8 +108,12 @@ func Summarize(children []Result) Result {
 			least = NotStarted
 		default:
 			live++
+			by[c.Status]++
 			if c.Status == Complete {
 				done++
+			}
+			if c.Status != NotStarted {
+				moved++
 			}
 			if c.Status.Rank() < least.Rank() {
 				least = c.Status
@@ -119,7 +128,30 @@ func Summarize(children []Result) Result {
 		}
 		return Result{Status: st, Detail: note}
 	}
-	return Result{Status: least, Detail: joinDetail(fmt.Sprintf("%d/%d complete", done, live), note)}
+	parts := []string{fmt.Sprintf("%d/%d complete", done, live)}
+	if least == NotStarted && moved > 0 {
+		// The status alone does not say what moved: the detail does.
+		least = InProgress
+		for _, m := range movedNames {
+			if n := by[m.status]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, m.name))
+			}
+		}
+	}
+	return Result{Status: least, Detail: joinDetail(strings.Join(parts, ", "), note)}
+}
+
+// movedNames are the child statuses a parent's detail counts beside the
+// complete ones, most advanced first.
+var movedNames = []struct {
+	status Status
+	name   string
+}{
+	{Accepted, "accepted"},
+	{FCPFinished, "FCP finished"},
+	{InFCP, "in FCP"},
+	{Blocked, "blocked"},
+	{FCPProposed, "FCP proposed"},
 }
 
 // DocFacts is what the goal document itself says about a subgoal row.

@@ -43,13 +43,20 @@ func TestSummarize(t *testing.T) {
 		want     Result
 	}{
 		{"none", nil, r(NotStarted, "")},
-		{"least child", []Result{r(Complete, ""), r(InFCP, ""), r(NotStarted, ""), r(Complete, ""), r(Accepted, "")}, r(NotStarted, "2/5 complete")},
+		{"some moved is in-progress", []Result{r(Complete, ""), r(InFCP, ""), r(NotStarted, ""), r(Complete, ""), r(Accepted, "")}, r(InProgress, "2/5 complete, 1 accepted, 1 in FCP")},
+		{"demo send bound", []Result{r(Complete, ""), r(Complete, ""), r(NotStarted, ""), r(NotStarted, "")}, r(InProgress, "2/4 complete")},
+		{"one proposed moved", []Result{r(NotStarted, ""), r(Proposed, "")}, r(InProgress, "0/2 complete")},
+		{"every moved kind named", []Result{r(NotStarted, ""), r(Accepted, ""), r(FCPFinished, ""), r(InFCP, ""), r(Blocked, ""), r(FCPProposed, ""), r(Proposed, "")},
+			r(InProgress, "0/7 complete, 1 accepted, 1 FCP finished, 1 in FCP, 1 blocked, 1 FCP proposed")},
+		{"none moved", []Result{r(NotStarted, ""), r(NotStarted, "")}, r(NotStarted, "0/2 complete")},
+		{"all moved takes the least", []Result{r(Complete, ""), r(InFCP, ""), r(FCPProposed, ""), r(Blocked, ""), r(FCPFinished, "")}, r(FCPProposed, "1/5 complete")},
 		{"all complete", []Result{r(Complete, ""), r(Complete, "")}, r(Complete, "2/2 complete")},
 		{"accepted is not complete", []Result{r(Complete, ""), r(Accepted, "")}, r(Accepted, "1/2 complete")},
+		{"in-progress child of a parent", []Result{r(InProgress, "1/2 complete"), r(NotStarted, "")}, r(InProgress, "0/2 complete")},
 		{"closed child not held against", []Result{r(Complete, ""), r(Closed, ""), r(Complete, "")}, r(Complete, "2/2 complete; 1 closed")},
 		{"all terminal", []Result{r(Closed, ""), r(Postponed, "")}, r(Postponed, "1 postponed, 1 closed")},
 		{"all closed", []Result{r(Closed, "")}, r(Closed, "1 closed")},
-		{"invalid child counts as not started", []Result{r(Complete, ""), r("bogus", "")}, r(NotStarted, "1/2 complete")},
+		{"invalid child counts as not started", []Result{r(Complete, ""), r("bogus", "")}, r(InProgress, "1/2 complete")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

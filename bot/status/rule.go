@@ -52,16 +52,20 @@ type MCPFacts struct {
 // concerns, no end time), so "{disposition}, {reviewed}/{reviewers}
 // reviewed, {concerns}" gives "merge, 5/8 reviewed, 1 concern" and, with
 // nothing unresolved, "merge, 5/8 reviewed".
+//
+// config decodes [[status.rules]] straight into Rule: the toml tags are the
+// keys an operator writes, so every condition the built-in rules use can be
+// written in goalbot.toml.
 type Rule struct {
-	Kind        string   // rfc, mcp, acp, pr, issue
-	State       string   // open, closed, merged
-	Labels      []string // all must be present (case-insensitive)
-	FCP         string   // FCP phase; "none" also matches an empty phase
-	MCP         string   // MCP phase; "none" also matches an empty phase
-	Disposition string   // merge, close, postpone (FCP facts or disposition-* label)
-	Concerns    bool     // requires at least one unresolved concern
-	Status      Status
-	Detail      string
+	Kind        string   `toml:"kind"`        // rfc, mcp, acp, pr, issue
+	State       string   `toml:"state"`       // open, closed, merged
+	Labels      []string `toml:"labels"`      // all must be present (case-insensitive)
+	FCP         string   `toml:"fcp"`         // FCP phase; "none" also matches an empty phase
+	MCP         string   `toml:"mcp"`         // MCP phase; "none" also matches an empty phase
+	Disposition string   `toml:"disposition"` // merge, close, postpone (FCP facts or disposition-* label)
+	Concerns    bool     `toml:"concerns"`    // requires at least one unresolved concern
+	Status      Status   `toml:"status"`
+	Detail      string   `toml:"detail"`
 }
 
 // Accepted values of the Rule and Facts fields ("" is always accepted).
@@ -74,33 +78,49 @@ var (
 	placeholders = []string{"disposition", "reviewed", "reviewers", "concerns", "end"}
 )
 
-// Validate reports the first field of r that can never match or render,
-// naming the field and the values it accepts.
-func (r Rule) Validate() error {
-	for _, f := range []struct {
-		name, val string
-		ok        []string
-	}{
+// RuleField is one enumerated field of a Rule: its key as written in
+// goalbot.toml, its value and the values it accepts.
+type RuleField struct {
+	Name, Value string
+	Allowed     []string
+}
+
+// Fields returns r's enumerated fields (kind, state, fcp, mcp,
+// disposition), so that callers can check each against what it accepts
+// and name the one that is wrong.
+func (r Rule) Fields() []RuleField {
+	return []RuleField{
 		{"kind", r.Kind, kinds},
 		{"state", r.State, states},
 		{"fcp", r.FCP, fcpPhases},
 		{"mcp", r.MCP, mcpPhases},
 		{"disposition", r.Disposition, dispositions},
-	} {
-		if f.val != "" && !contains(f.ok, f.val) {
-			return fmt.Errorf("%s %q is not one of %s", f.name, f.val, strings.Join(f.ok, ", "))
+	}
+}
+
+// CheckDetail reports an unknown placeholder in a detail template.
+func CheckDetail(tmpl string) error {
+	for _, name := range templateNames(tmpl) {
+		if !contains(placeholders, name) {
+			return fmt.Errorf("detail %q: unknown placeholder {%s}; use %s", tmpl, name, "{"+strings.Join(placeholders, "}, {")+"}")
+		}
+	}
+	return nil
+}
+
+// Validate reports the first field of r that can never match or render,
+// naming the field and the values it accepts.
+func (r Rule) Validate() error {
+	for _, f := range r.Fields() {
+		if f.Value != "" && !contains(f.Allowed, f.Value) {
+			return fmt.Errorf("%s %q is not one of %s", f.Name, f.Value, strings.Join(f.Allowed, ", "))
 		}
 	}
 	if !r.Status.Valid() {
 		_, err := Parse(string(r.Status))
 		return fmt.Errorf("status: %w", err)
 	}
-	for _, name := range templateNames(r.Detail) {
-		if !contains(placeholders, name) {
-			return fmt.Errorf("detail %q: unknown placeholder {%s}; use %s", r.Detail, name, "{"+strings.Join(placeholders, "}, {")+"}")
-		}
-	}
-	return nil
+	return CheckDetail(r.Detail)
 }
 
 // DefaultRules returns the built-in rules for the rust-lang label set
@@ -111,39 +131,45 @@ func DefaultRules() []Rule {
 		review = "{disposition}, {reviewed}/{reviewers} reviewed, {concerns}"
 	)
 	return []Rule{
-		// MCPs (compiler-team and alike): triagebot's state first, then its
-		// labels for items whose MCP state was never built. On an MCP,
-		// final-comment-period means seconded, not an rfcbot FCP.
+		// Decided by the item itself, whatever an FCP on it said: an
+		// accepted MCP is accepted, a merged RFC accepted.
 		{Kind: "mcp", MCP: "accepted", Status: Accepted, Detail: "MCP accepted"},
 		{Kind: "mcp", Labels: []string{"major-change-accepted"}, Status: Accepted, Detail: "MCP accepted"},
-		{Kind: "mcp", MCP: "closed", Status: Closed, Detail: "MCP closed without acceptance"},
-		{Kind: "mcp", State: "closed", Status: Closed, Detail: "MCP closed without acceptance"},
-		{Kind: "mcp", MCP: "blocked", Status: Blocked, Detail: "MCP has concerns, {concerns}"},
-		{Kind: "mcp", Labels: []string{"has-concerns"}, Status: Blocked, Detail: "MCP has concerns, {concerns}"},
-		{Kind: "mcp", Concerns: true, Status: Blocked, Detail: "MCP has concerns, {concerns}"},
-		{Kind: "mcp", MCP: "seconded", Status: InFCP, Detail: "seconded, ends {end}"},
-		{Kind: "mcp", Labels: []string{"final-comment-period"}, Status: InFCP, Detail: "seconded, ends {end}"},
-		{Kind: "mcp", Status: Proposed, Detail: "MCP awaiting a second"},
-
-		// Terminal states of RFCs, ACPs and other PRs and issues.
 		{Kind: "rfc", State: "merged", Status: Accepted, Detail: "RFC merged"},
 		{Kind: "acp", Labels: []string{"ACP-accepted"}, Status: Accepted, Detail: "ACP accepted"},
 		{Kind: "pr", State: "merged", Status: Complete, Detail: "merged"},
 		{FCP: "finished", Disposition: "postpone", Status: Postponed, Detail: "FCP to postpone finished"},
 		{State: "closed", Labels: []string{"postponed"}, Status: Postponed, Detail: "postponed"},
 		{State: "closed", FCP: "finished", Disposition: "close", Status: Closed, Detail: "FCP to close finished"},
+		// An MCP decided by an rfcbot FCP to merge, closed without the
+		// accepted label (the team closes it by hand).
+		{Kind: "mcp", State: "closed", FCP: "finished", Disposition: "merge", Status: Accepted, Detail: "FCP to merge finished"},
+		{Kind: "mcp", MCP: "closed", Status: Closed, Detail: "MCP closed without acceptance"},
+		{Kind: "mcp", State: "closed", Status: Closed, Detail: "MCP closed without acceptance"},
 		{Kind: "rfc", State: "closed", Status: Closed, Detail: "closed without merging"},
 		{Kind: "acp", State: "closed", Status: Closed, Detail: "ACP closed without acceptance"},
 		{Kind: "pr", State: "closed", Status: Closed, Detail: "closed without merging"},
 		{Kind: "issue", State: "closed", Status: Complete, Detail: "closed"},
 
-		// Open items under an rfcbot FCP, whatever their kind (RFCs,
-		// stabilization PRs, the occasional ACP or issue).
+		// Open items under an rfcbot FCP, whatever their kind (RFCs, MCPs
+		// decided by a team FCP, stabilization PRs, ACPs, issues): while
+		// one exists it is the decision in progress.
 		{State: "open", FCP: "finished", Status: FCPFinished, Detail: "{disposition}, ended {end}"},
 		{State: "open", FCP: "proposed", Concerns: true, Status: Blocked, Detail: review},
 		{State: "open", FCP: "active", Concerns: true, Status: Blocked, Detail: review},
 		{State: "open", FCP: "active", Status: InFCP, Detail: "{disposition}, ends {end}"},
 		{State: "open", FCP: "proposed", Status: FCPProposed, Detail: review},
+
+		// Open MCPs without an rfcbot FCP: triagebot's state, then its
+		// labels for items whose MCP state was never built. On an MCP,
+		// final-comment-period alone means seconded, not an rfcbot FCP.
+		{Kind: "mcp", MCP: "blocked", Status: Blocked, Detail: "MCP has concerns, {concerns}"},
+		{Kind: "mcp", Labels: []string{"has-concerns"}, Status: Blocked, Detail: "MCP has concerns, {concerns}"},
+		{Kind: "mcp", Concerns: true, Status: Blocked, Detail: "MCP has concerns, {concerns}"},
+		{Kind: "mcp", MCP: "seconded", Status: InFCP, Detail: "seconded, ends {end}"},
+		{Kind: "mcp", FCP: "none", Labels: []string{"final-comment-period"}, Status: InFCP, Detail: "seconded, ends {end}"},
+		{Kind: "mcp", Status: Proposed, Detail: "MCP awaiting a second"},
+
 		// rfcbot's labels, for items whose FCP state was never built.
 		{State: "open", FCP: "none", Labels: []string{"finished-final-comment-period"}, Status: FCPFinished, Detail: "{disposition}"},
 		{State: "open", FCP: "none", Labels: []string{"final-comment-period"}, Status: InFCP, Detail: "{disposition}"},
@@ -164,7 +190,7 @@ func Evaluate(rules []Rule, f Facts) (Status, string) {
 	f = normalise(f)
 	for _, r := range rules {
 		if r.matches(f) {
-			return r.Status, render(r.Detail, f)
+			return r.Status, render(r, f)
 		}
 	}
 	return NotStarted, ""
@@ -197,7 +223,7 @@ func (r Rule) matches(f Facts) bool {
 		!phaseMatches(r.FCP, f.FCP.Phase),
 		!phaseMatches(r.MCP, f.MCP.Phase),
 		r.Disposition != "" && !strings.EqualFold(r.Disposition, f.FCP.Disposition),
-		r.Concerns && concerns(f) == 0:
+		r.Concerns && concerns(r, f) == 0:
 		return false
 	}
 	for _, l := range r.Labels {
@@ -220,26 +246,46 @@ func phaseMatches(want, phase string) bool {
 	return strings.EqualFold(want, phase)
 }
 
-// concerns returns the unresolved concerns that count for f: the MCP's for
-// kind mcp, the FCP's otherwise.
-func concerns(f Facts) int {
-	if f.Kind == "mcp" {
+// fromMCP reports whether the concerns and end time that count for rule r
+// on f are the MCP's (triagebot) rather than the FCP's (rfcbot): a rule on
+// the FCP phase reads the FCP, a rule on the MCP phase the MCP; otherwise an
+// MCP reads its MCP state unless an rfcbot FCP is under way on it.
+func fromMCP(r Rule, f Facts) bool {
+	switch {
+	case r.FCP != "" && !strings.EqualFold(r.FCP, "none") && !strings.EqualFold(r.FCP, "cancelled"):
+		return false
+	case r.MCP != "":
+		return true
+	case f.Kind != "mcp":
+		return false
+	}
+	switch f.FCP.Phase {
+	case "proposed", "active", "finished":
+		return false
+	}
+	return true
+}
+
+// concerns returns the unresolved concerns that count for rule r on f.
+func concerns(r Rule, f Facts) int {
+	if fromMCP(r, f) {
 		return f.MCP.Concerns
 	}
 	return f.FCP.Concerns
 }
 
-// end returns the end time that counts for f, as concerns does.
-func end(f Facts) time.Time {
-	if f.Kind == "mcp" {
+// end returns the end time that counts for rule r on f, as concerns does.
+func end(r Rule, f Facts) time.Time {
+	if fromMCP(r, f) {
 		return f.MCP.End
 	}
 	return f.FCP.End
 }
 
-// render fills the template tmpl from f, leaving out every ", "-separated
+// render fills r's detail template from f, leaving out every ", "-separated
 // part with a placeholder that has no value.
-func render(tmpl string, f Facts) string {
+func render(r Rule, f Facts) string {
+	tmpl := r.Detail
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
 	}
@@ -251,10 +297,10 @@ func render(tmpl string, f Facts) string {
 		values["reviewed"] = strconv.Itoa(f.FCP.Reviewed)
 		values["reviewers"] = strconv.Itoa(f.FCP.Reviewers)
 	}
-	if n := concerns(f); n > 0 {
+	if n := concerns(r, f); n > 0 {
 		values["concerns"] = Plural(n, "concern", "concerns")
 	}
-	if e := end(f); !e.IsZero() {
+	if e := end(r, f); !e.IsZero() {
 		values["end"] = e.UTC().Format(time.DateOnly)
 	}
 	var kept []string

@@ -31,6 +31,22 @@ func TestDefaultRules(t *testing.T) {
 		{"mcp proposed", Facts{Kind: "mcp", State: "open", Labels: []string{"major-change"}, MCP: MCPFacts{Phase: "proposed"}}, Proposed, "MCP awaiting a second"},
 		{"mcp ignores rfcbot label meaning", Facts{Kind: "mcp", State: "open", Labels: []string{"proposed-final-comment-period"}}, Proposed, "MCP awaiting a second"},
 
+		// rfcbot FCPs on MCPs (compiler-team decides some major changes,
+		// e.g. target tier promotions, with a team FCP on the issue): the
+		// FCP shows, and the MCP's own acceptance wins once it comes.
+		{"mcp under fcp proposed", Facts{Kind: "mcp", State: "open", Labels: []string{"major-change", "proposed-final-comment-period", "disposition-merge"},
+			FCP: FCPFacts{Phase: "proposed", Disposition: "merge", Reviewed: 2, Reviewers: 5}, MCP: MCPFacts{Phase: "proposed"}}, FCPProposed, "merge, 2/5 reviewed"},
+		{"mcp under fcp with an fcp concern", Facts{Kind: "mcp", State: "open", FCP: FCPFacts{Phase: "proposed", Disposition: "merge", Reviewed: 2, Reviewers: 5, Concerns: 1}, MCP: MCPFacts{Phase: "proposed"}},
+			Blocked, "merge, 2/5 reviewed, 1 concern"},
+		{"mcp in fcp reads the fcp end", Facts{Kind: "mcp", State: "open", Labels: []string{"major-change", "final-comment-period", "disposition-merge"},
+			FCP: FCPFacts{Phase: "active", Disposition: "merge", End: end20}, MCP: MCPFacts{Phase: "seconded", End: end20.AddDate(0, 0, 3)}}, InFCP, "merge, ends 2024-08-20"},
+		{"mcp fcp finished, not yet accepted", Facts{Kind: "mcp", State: "open", FCP: FCPFacts{Phase: "finished", Disposition: "merge", End: end20}, MCP: MCPFacts{Phase: "seconded"}}, FCPFinished, "merge, ended 2024-08-20"},
+		{"mcp accepted after its fcp", Facts{Kind: "mcp", State: "closed", FCP: FCPFacts{Phase: "finished", Disposition: "merge"}, MCP: MCPFacts{Phase: "accepted"}}, Accepted, "MCP accepted"},
+		{"mcp closed after fcp to merge", Facts{Kind: "mcp", State: "closed", FCP: FCPFacts{Phase: "finished", Disposition: "merge"}, MCP: MCPFacts{Phase: "closed"}}, Accepted, "FCP to merge finished"},
+		{"mcp fcp cancelled falls back to triagebot", Facts{Kind: "mcp", State: "open", FCP: FCPFacts{Phase: "cancelled"}, MCP: MCPFacts{Phase: "seconded", End: end20}}, InFCP, "seconded, ends 2024-08-20"},
+		{"council issue in fcp", Facts{Kind: "issue", State: "open", Labels: []string{"T-leadership-council", "final-comment-period"}, FCP: FCPFacts{Phase: "active", Disposition: "merge", End: end20}}, InFCP, "merge, ends 2024-08-20"},
+		{"merged rfc whatever the fcp said", Facts{Kind: "rfc", State: "merged", FCP: FCPFacts{Phase: "active", Disposition: "merge"}}, Accepted, "RFC merged"},
+
 		// RFCs.
 		{"rfc merged", Facts{Kind: "rfc", State: "merged", Labels: []string{"finished-final-comment-period", "disposition-merge"}, FCP: FCPFacts{Phase: "finished", Disposition: "merge"}}, Accepted, "RFC merged"},
 		{"rfc postpone finished, open", Facts{Kind: "rfc", State: "open", FCP: FCPFacts{Phase: "finished", Disposition: "postpone"}}, Postponed, "FCP to postpone finished"},
@@ -195,7 +211,7 @@ func TestRender(t *testing.T) {
 		{"unclosed {brace", Facts{}, "unclosed {brace"},
 	}
 	for _, tt := range tests {
-		if got := render(tt.tmpl, normalise(tt.f)); got != tt.want {
+		if got := render(Rule{Detail: tt.tmpl}, normalise(tt.f)); got != tt.want {
 			t.Errorf("render(%q) = %q, want %q", tt.tmpl, got, tt.want)
 		}
 	}

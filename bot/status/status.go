@@ -16,6 +16,7 @@ type Status string
 // Statuses in order of progress, then the terminal ones.
 const (
 	NotStarted  Status = "not-started"
+	InProgress  Status = "in-progress" // a parent whose children have moved
 	Proposed    Status = "proposed"
 	FCPProposed Status = "fcp-proposed"
 	Blocked     Status = "blocked" // unresolved concerns
@@ -28,13 +29,13 @@ const (
 )
 
 // all lists every status in Rank order.
-var all = [...]Status{NotStarted, Proposed, FCPProposed, Blocked, InFCP, FCPFinished, Accepted, Complete, Postponed, Closed}
+var all = [...]Status{NotStarted, InProgress, Proposed, FCPProposed, Blocked, InFCP, FCPFinished, Accepted, Complete, Postponed, Closed}
 
 // All returns every status in Rank order (a fresh slice the caller may keep).
 func All() []Status { return append([]Status(nil), all[:]...) }
 
 // Rank returns the position of s in progress order: 0 for not-started up to
-// 7 for complete, 8 and 9 for the terminal postponed and closed (which sort
+// 8 for complete, 9 and 10 for the terminal postponed and closed (which sort
 // after complete but are not "more progress"; see Terminal), -1 when s is
 // not a status.
 func (s Status) Rank() int {

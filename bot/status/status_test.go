@@ -6,7 +6,7 @@ import (
 )
 
 func TestRankOrder(t *testing.T) {
-	want := []Status{NotStarted, Proposed, FCPProposed, Blocked, InFCP, FCPFinished, Accepted, Complete, Postponed, Closed}
+	want := []Status{NotStarted, InProgress, Proposed, FCPProposed, Blocked, InFCP, FCPFinished, Accepted, Complete, Postponed, Closed}
 	for i, s := range want {
 		if got := s.Rank(); got != i {
 			t.Errorf("%s.Rank() = %d, want %d", s, got, i)

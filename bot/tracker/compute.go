@@ -23,11 +23,7 @@ func newRules(cfg *config.Config) rules {
 		r.List = status.DefaultRules()
 		return r
 	}
-	for _, c := range cfg.Status.Rules {
-		st, _ := status.Parse(c.Status) // config validated it
-		r.List = append(r.List, status.Rule{Kind: c.Kind, State: c.State, Labels: c.Labels, FCP: c.FCP, Status: st, Detail: c.Detail})
-	}
-	r.List = append(r.List, status.DefaultRules()...)
+	r.List = append(append(r.List, cfg.Status.Rules...), status.DefaultRules()...) // config validated the overrides
 	if cfg.Status.Aggregate != "" {
 		r.Aggregate = cfg.Status.Aggregate
 	}

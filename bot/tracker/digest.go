@@ -202,6 +202,7 @@ type digestWorker struct {
 
 func (w *digestWorker) Work(ctx context.Context, j *river.Job[DigestJob]) error {
 	_, err := w.t.PostDigest(ctx, j.Args.Week)
+	w.t.succeeded("digest", w.t.cfg.Digest.Repo, err == nil)
 	return jobError(wrap(err, "post the %s digest", j.Args.Week))
 }
 

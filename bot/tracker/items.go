@@ -148,6 +148,7 @@ func (t *Tracker) parser() fcp.Parser {
 	var p fcp.Parser
 	if t.cfg != nil {
 		p.Authors = t.cfg.GitHub.RFCBotLogins
+		p.Days, p.DefaultDays = t.cfg.GitHub.FCPDaysBy, t.cfg.GitHub.FCPDays
 	}
 	return p
 }
@@ -203,16 +204,11 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		*s = core.NewItem(r)
 		core.Merge(s, iss)
 		s.ETag, s.FetchedAt = iss.ETag, t.now()
+		listing := make([]fcp.Comment, 0, len(comments))
 		for _, c := range comments {
-			if e, ok := p.ParseComment(fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL,
-				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Edited: c.UpdatedAt.After(c.CreatedAt)}); ok {
-				core.Apply(s, e)
-			}
+			listing = append(listing, fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
 		}
-		core.ApplyLabels(s, iss)
-		if iss.State != bot.StateOpen {
-			core.Apply(s, fcp.NewClosedEvent(true, iss.UpdatedAt))
-		}
+		s.FCP, s.MCP = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
 		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
 		return nil
 	})

@@ -70,6 +70,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 			return rep, err
 		}
 		errs = append(errs, failed...)
+		t.succeeded("sync", repo, len(failed) == 0)
 	}
 	return rep, errors.Join(errs...)
 }

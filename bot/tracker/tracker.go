@@ -59,6 +59,7 @@ type Config struct {
 	// RenderDelay gathers a burst of changes into one comment write;
 	// 0 renders at once.
 	RenderDelay time.Duration
+	Monitor     Monitor // told of successful syncs and digests; may be nil
 }
 
 // Tracker is the status engine.
@@ -74,11 +75,12 @@ type Tracker struct {
 	leases atomic.Int64 // numbers each lease attempt
 
 	renderDelay time.Duration // see Config.RenderDelay
+	monitor     Monitor       // see Config.Monitor
 }
 
 // New returns a tracker; call Register and SetQueue before use.
 func New(c Config) *Tracker {
-	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now, renderDelay: c.RenderDelay}
+	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now, renderDelay: c.RenderDelay, monitor: c.Monitor}
 	if t.now == nil {
 		t.now = func() time.Time { return time.Now().UTC() }
 	}

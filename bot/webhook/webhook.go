@@ -8,7 +8,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -114,7 +113,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var head payloadHead
-	if err := json.Unmarshal(body, &head); err != nil {
+	if err := decodeHead(body, &head); err != nil {
 		reply(http.StatusBadRequest, "bad_request", "body is not a JSON object")
 		return
 	}

@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/goalbot/goalbot/bot/dashboard"
 	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/health"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/metrics"
 	"github.com/goalbot/goalbot/bot/server"
@@ -19,7 +21,9 @@ import (
 	"github.com/goalbot/goalbot/bot/webhook"
 	"github.com/goalbot/goalbot/config"
 	"github.com/goalbot/goalbot/store"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 )
 
@@ -33,10 +37,23 @@ type App struct {
 	GitHub  *gh.Client
 	Metrics *metrics.Metrics
 	Tracker *tracker.Tracker
+	Health  *health.Registry // what /readyz reports: store, GitHub credentials, goals
+	// Dashboard serves the pages, /api/v1 and feeds, on the main listener
+	// or on [http] dashboard_listen.
+	Dashboard *dashboard.Handler
 
-	server *http.Server
-	ln     net.Listener
-	served chan error
+	goalsErr atomicError // the last goal load's error, for /readyz
+	server   *http.Server
+	ln       net.Listener
+	served   chan error
+	extra    []*extraListener // [http] dashboard_listen and metrics_listen
+}
+
+// extraListener is one optional listener of [http].
+type extraListener struct {
+	name, addr string
+	server     *http.Server
+	ln         net.Listener
 }
 
 // AppOptions tune an App for tests and the demo.
@@ -50,6 +67,9 @@ type AppOptions struct {
 	NoSchedule   bool             // no periodic digest or sync (tests, the demo, one-shot commands)
 	Serve        bool             // the long-running server: resumes jobs a crash left running (SQLite)
 	RenderDelay  time.Duration    // gathers bursts of changes into one comment write; default 2 s (River promotes delayed jobs every ~5 s), <0 none
+	// DashboardRefresh is how long the dashboard serves one read of the
+	// store; default 2 s, <0 reads on every request (tests, the demo).
+	DashboardRefresh time.Duration
 }
 
 // NewApp opens the store, migrates it and builds every part; Start runs them.
@@ -93,6 +113,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		}
 	}
 	a.Metrics = metrics.New(db.QueueDepth)
+	a.Metrics.BuildInfo(buildLabels())
+	a.Health = health.New()
+	a.Health.Probe("store", db.Ready)
+	a.Health.Probe("goals", a.goalsLoaded)
 
 	a.GitHub, err = gh.New(gh.Config{
 		APIURL:     cfg.GitHub.APIURL,
@@ -100,8 +124,9 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		PrivateKey: []byte(cfg.GitHub.PrivateKey.Value()),
 		Token:      cfg.GitHub.Token.Value(),
 		BotLogin:   cfg.GitHub.BotLogin,
-		Transport:  opt.Transport,
-		Observe:    a.Metrics.ObserveGitHub,
+		Transport: gh.Watch(gh.WithTimeout(opt.Transport, gh.DefaultRequestTimeout),
+			health.GitHubWatcher{Registry: a.Health, OnRateLimit: a.Metrics.RateLimitRemaining}),
+		Observe: a.Metrics.ObserveGitHub,
 	})
 	if err != nil {
 		db.Close()
@@ -113,6 +138,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 	river.AddWorker(workers, dispatcher.Worker())
 	a.Tracker = tracker.New(tracker.Config{
 		Store: db, GitHub: gh.NewGateway(a.GitHub, gh.GatewayOptions{Log: log}), Log: log, Settings: cfg, Now: opt.Now, RenderDelay: opt.RenderDelay,
+		Monitor: a.Metrics,
 	})
 	a.Tracker.Register(dispatcher, workers)
 	var periodic []*river.PeriodicJob
@@ -120,7 +146,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		periodic = a.Tracker.PeriodicJobs()
 	}
 
+	failures := job.NewFailures(log, a.Metrics)
 	a.Queue, err = db.NewQueue(&river.Config{
+		Hooks:                []rivertype.Hook{failures},
+		ErrorHandler:         failures,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
 		Workers:              workers,
 		PeriodicJobs:         periodic,
@@ -149,15 +178,33 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 			db.Close()
 			return nil, &configError{err}
 		}
-		a.server = &http.Server{
-			Handler: server.Handler(server.Config{
-				Webhook: receiver, Ready: db.Ready, Registry: a.Metrics.Registry, Log: log,
-			}),
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
+		a.Dashboard, err = dashboard.New(dashboard.Options{
+			Source:  dashboard.StoreSource{Store: db, Now: opt.Now},
+			Log:     log.With().Str("component", "dashboard").Logger(),
+			Refresh: opt.DashboardRefresh,
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
 		}
+		routes := server.Config{Webhook: receiver, Ready: a.Health.Ready, Registry: a.Metrics.Registry, Dashboard: a.Dashboard, Log: log}
+		if cfg.HTTP.DashboardListen != "" {
+			routes.Dashboard = nil
+			a.extra = append(a.extra, &extraListener{name: "dashboard", addr: cfg.HTTP.DashboardListen, server: newHTTPServer(a.Dashboard)})
+		}
+		if cfg.HTTP.MetricsListen != "" {
+			routes.Registry = nil
+			mux := http.NewServeMux()
+			mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))
+			a.extra = append(a.extra, &extraListener{name: "metrics", addr: cfg.HTTP.MetricsListen, server: newHTTPServer(mux)})
+		}
+		a.server = newHTTPServer(server.Handler(routes))
 	}
 	return a, nil
+}
+
+func newHTTPServer(h http.Handler) *http.Server {
+	return server.New(h, server.DefaultTimeouts)
 }
 
 // StartWorkers starts the job workers (and the scheduler) only.
@@ -197,14 +244,46 @@ func (a *App) Start(ctx context.Context, addr string) error {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	a.ln = ln
-	a.served = make(chan error, 1)
+	for _, x := range a.extra {
+		if x.ln, err = net.Listen("tcp", x.addr); err != nil {
+			ln.Close()
+			for _, y := range a.extra {
+				if y.ln != nil && y != x {
+					y.ln.Close()
+				}
+			}
+			a.Queue.Stop(ctx)
+			return fmt.Errorf("listen on %s ([http] %s_listen): %w", x.addr, x.name, err)
+		}
+	}
+	a.served = make(chan error, 1+len(a.extra))
 	go func() { a.served <- a.server.Serve(ln) }()
 	a.Log.Info().Str("addr", ln.Addr().String()).Msg("goalbot listening")
+	for _, x := range a.extra {
+		go func() { a.served <- x.server.Serve(x.ln) }()
+		a.Log.Info().Str("addr", x.ln.Addr().String()).Msgf("%s listening", x.name)
+	}
 	return nil
 }
 
 // URL is the base URL the App serves on.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// DashboardURL is the base URL of the dashboard: the main listener's, or
+// [http] dashboard_listen's.
+func (a *App) DashboardURL() string { return a.listenerURL("dashboard") }
+
+// MetricsURL is the address of /metrics.
+func (a *App) MetricsURL() string { return a.listenerURL("metrics") + "/metrics" }
+
+func (a *App) listenerURL(name string) string {
+	for _, x := range a.extra {
+		if x.name == name && x.ln != nil {
+			return "http://" + x.ln.Addr().String()
+		}
+	}
+	return a.URL()
+}
 
 // Shutdown stops accepting requests, lets running jobs finish until ctx's
 // deadline, then cancels what is left (it will be resumed on the next start)
@@ -214,6 +293,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if a.ln != nil {
 		if err := a.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		for _, x := range a.extra {
+			if err := x.server.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("http shutdown (%s): %w", x.name, err))
+			}
 		}
 	}
 	if a.Queue != nil {
@@ -247,9 +331,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 		app.Shutdown(context.Background())
 		return err
 	}
-	if err := app.Tracker.LoadGoals(ctx); err != nil {
-		log.Error().Err(err).Msg("could not load goals; will retry on the next push or sync")
-	}
+	app.LoadGoals(ctx)
 	select {
 	case <-ctx.Done():
 	case err := <-app.served:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +30,10 @@ func newFlags(name string) *flag.FlagSet {
 // parseFlags parses args, turning flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return usagef("%s: %v", fs.Name(), err)
+		if errors.Is(err, flag.ErrHelp) {
+			return &helpRequest{fs}
+		}
+		return usagef("%s: %v; run %s --help for its flags", fs.Name(), err, fs.Name())
 	}
 	return nil
 }
@@ -50,7 +54,7 @@ func loadConfig(path string, getenv env) (*config.Config, error) {
 // adds) and loads the configuration.
 func configCommand(name string, args []string, getenv env, define func(fs *flag.FlagSet)) (*config.Config, error) {
 	fs := newFlags(name)
-	path := fs.String("config", "", "configuration file")
+	path := fs.String("config", "", "configuration `FILE` (default: $GOALBOT_CONFIG, else built-in defaults and the environment)")
 	if define != nil {
 		define(fs)
 	}

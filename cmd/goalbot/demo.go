@@ -169,16 +169,21 @@ func (e *demoEnv) StatusComment() (sandbox.Comment, bool) {
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
 	fs := newFlags("demo")
 	once := fs.Bool("once", false, "play the timeline, print the results and exit")
-	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
+	listen := fs.String("listen", "127.0.0.1:8080", "`ADDR` to serve on")
+	pause := fs.Duration("pause", 2*time.Second, "wait between timeline steps so the dashboard can be watched (0 with --once)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *once {
+		*pause = 0
+	}
 	fmt.Fprintln(stdout, "goalbot demo: the GitHub sandbox plays the seed goal's story as signed webhooks.")
-	e, err := startDemo(ctx, demoOptions{Listen: *listen, Log: stderr, Level: "warn"})
+	e, err := startDemo(ctx, demoOptions{Listen: *listen, Log: stderr, Level: "warn", App: AppOptions{DashboardRefresh: -1}})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	fmt.Fprintf(stdout, "Dashboard: %s/ (live while the timeline plays; %s/fcps?refresh=2 reloads itself)\n", e.App.DashboardURL(), e.App.DashboardURL())
 	if err := e.App.Tracker.LoadGoals(ctx); err != nil {
 		return err
 	}
@@ -209,6 +214,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	show()
 	play := &demo.Play{SB: e.SB}
 	for i, step := range demo.Timeline() {
+		if i > 0 && *pause > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(*pause):
+			}
+		}
 		e.Clock.Advance(step.After)
 		fmt.Fprintf(stdout, "\n[%s] step %d: %s\n", e.Clock.Now().Format("2006-01-02"), i+1, step.Say)
 		d := step.Do(play)
@@ -245,8 +257,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if *once {
 		return nil
 	}
-	fmt.Fprintf(stdout, "\ngoalbot is serving on %s (webhooks at /webhook, metrics at /metrics); the sandbox GitHub API is at %s. Ctrl-C stops.\n",
-		e.App.URL(), strings.TrimSuffix(e.SB.URL(), "/"))
+	fmt.Fprintf(stdout, "\ngoalbot is serving on %s (dashboard at %s/, webhooks at /webhook, metrics at /metrics); the sandbox GitHub API is at %s. Ctrl-C stops.\n",
+		e.App.URL(), e.App.DashboardURL(), strings.TrimSuffix(e.SB.URL(), "/"))
 	<-ctx.Done()
 	return nil
 }

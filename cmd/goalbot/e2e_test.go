@@ -161,6 +161,7 @@ func TestWebhookStatusCodes(t *testing.T) {
 	if counts["done"] != 1 || len(counts) != 1 {
 		t.Errorf("stored deliveries by outcome = %v, want exactly one done", counts)
 	}
+	e.App.LoadGoals(context.Background()) // /readyz is 503 while no goal is loaded
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		resp, err := http.Get(e.App.URL() + path)
 		if err != nil {

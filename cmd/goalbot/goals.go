@@ -10,7 +10,7 @@ import (
 func cmdGoalsCheck(args []string, stdout io.Writer, getenv env) error {
 	fs := newFlags("goals check")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	book := fs.String("book", "", "book.toml with shared link definitions (default: the rust-lang goals book's)")
+	book := fs.String("book", "", "book.toml `FILE` with shared link definitions (default: the rust-lang goals book's)")
 	// Flags may follow the paths, as in "goals check DIR --json".
 	var paths []string
 	for len(args) > 0 {

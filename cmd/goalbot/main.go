@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"github.com/goalbot/goalbot/config"
 )
 
 // usageError is a mistake in how goalbot was invoked; it exits 2.
@@ -33,18 +36,32 @@ commands:
   demo    [--once] [--listen ADDR]    the whole product offline, against the GitHub sandbox
   goals check PATH... [--json]        parse goal documents, report errors with file:line
   status  [--goal ID] [--json]        print computed subgoal statuses from the store
+          --explain ITEM [--json]     which comment or label set an item's phase, reviewers, concerns, MCP state
+  jobs    [--failed] [--kind K] | retry ID|--failed   list background jobs with their errors, re-run them
   sync    [--goal ID]                 reconcile every tracked item with GitHub now
   digest  [--week YYYY-Www] [--dry-run]   build (and unless --dry-run, post) the weekly digest
   migrate [--config FILE]             apply database migrations
   config check [--config FILE]        validate configuration, print it with secrets masked
   version                             print the version
+
+Run goalbot COMMAND --help (or goalbot help COMMAND) for a command's flags,
+environment variables and an example.
 `
 
 func main() {
 	ctx, stop := signalContext()
+	warnEnv(os.Stderr, os.Environ())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
+}
+
+// warnEnv prints a warning for each GOALBOT_* variable goalbot does not
+// read (a misspelling would otherwise be silently ignored).
+func warnEnv(w io.Writer, environ []string) {
+	for _, msg := range config.EnvWarnings(environ) {
+		fmt.Fprintf(w, "goalbot: %s\n", msg)
+	}
 }
 
 // signalContext is cancelled by SIGINT or SIGTERM: serve then stops taking
@@ -63,8 +80,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 	var ue *usageError
 	var ee *exitError
 	var ce *configError
+	var hr *helpRequest
 	switch {
 	case err == nil:
+		return 0
+	case errors.As(err, &hr):
+		writeHelp(stdout, hr.fs)
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
@@ -86,6 +107,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return &exitError{2}
 	}
 	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && isHelp(rest[0]) {
+		if text, ok := groupHelp(cmd); ok {
+			fmt.Fprint(stdout, text)
+			return nil
+		}
+	}
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, rest, stderr, getenv)
@@ -98,6 +125,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return cmdGoalsCheck(rest[1:], stdout, getenv)
 	case "status":
 		return cmdStatus(ctx, rest, stdout, stderr, getenv)
+	case "jobs":
+		return cmdJobs(ctx, rest, stdout, stderr, getenv)
 	case "sync":
 		return cmdSync(ctx, rest, stdout, stderr, getenv)
 	case "digest":
@@ -110,9 +139,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return cmdConfigCheck(rest[1:], stdout, getenv)
 	case "version":
+		if err := parseFlags(newFlags("version"), rest); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "goalbot", version())
 		return nil
 	case "help", "-h", "--help":
+		if cmd == "help" && len(rest) > 0 {
+			// goalbot help goals check → goalbot goals check --help
+			return dispatch(ctx, append(append([]string{}, rest...), "--help"), stdout, stderr, getenv)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
@@ -120,17 +156,81 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 }
 
-// version reports the module version or VCS revision the binary was built from.
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// linkedVersion is the version a release build stamps in with
+// -ldflags "-X main.linkedVersion=v1.2.3" (deploy/Dockerfile does, because
+// its build context has no .git to read a revision from). It is the one
+// package-level variable: the linker can set nothing else.
+var linkedVersion string
+
+// version reports what the binary was built from.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
+	return versionString(linkedVersion, info, ok)
+}
+
+// versionString says which version and VCS revision a binary was built
+// from: the linked version, else the module version (a tag when built with
+// go install …@v1.2.3, "(devel)" from a checkout), then the revision, its
+// time and whether the tree was modified. -buildvcs=false (as .ci/run sets)
+// or a build outside a checkout leave no revision; it says so instead of
+// printing nothing.
+func versionString(linked string, info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil {
+		if linked != "" {
+			return linked
+		}
+		return "(unknown: built without module information)"
 	}
-	v := info.Main.Version
+	v := linked
+	if v == "" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at string
+	modified := false
 	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
 		}
 	}
-	return v
+	var details []string
+	switch {
+	case rev != "":
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		r := "revision " + rev
+		if at != "" {
+			r += " of " + at
+		}
+		if modified {
+			r += ", modified"
+		}
+		details = append(details, r)
+	case linked == "":
+		details = append(details, "no VCS revision: built with -buildvcs=false or outside a git checkout")
+	}
+	if info.GoVersion != "" {
+		details = append(details, info.GoVersion)
+	}
+	if len(details) == 0 {
+		return v
+	}
+	return v + " (" + strings.Join(details, "; ") + ")"
 }

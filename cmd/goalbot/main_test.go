@@ -111,17 +111,53 @@ func TestCLIStatusAfterDemo(t *testing.T) {
 	code, out, _ = runCLI(t, env, "status", "--json")
 	var js struct {
 		Goals []struct {
-			ID   string `json:"ID"`
-			Rows []struct {
-				Status string `json:"Status"`
-			} `json:"Rows"`
+			ID       string `json:"id"`
+			Subgoals []struct {
+				Status string `json:"status"`
+			} `json:"subgoals"`
 		} `json:"goals"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || len(js.Goals) != 1 || len(js.Goals[0].Rows) != 22 {
+	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || len(js.Goals) != 1 || len(js.Goals[0].Subgoals) != 22 {
 		t.Errorf("status --json: exit %d, %s", code, out)
 	}
 	if code, _, stderr := runCLI(t, env, "status", "--goal", "nope"); code != 2 || !strings.Contains(stderr, `no goal "nope"`) {
 		t.Errorf("unknown goal: exit %d %q", code, stderr)
+	}
+
+	// --explain names the rfcbot comment that set the phase and the
+	// reviewers, with its id, author, time and URL.
+	code, out, stderr = runCLI(t, env, "status", "--explain", "rust-lang/rfcs#3654")
+	for _, want := range []string{
+		"rust-lang/rfcs#3654 — ",
+		"fcp-proposed: merge, 1/6 reviewed",
+		"FCP phase: proposed (merge)",
+		"set by rfcbot status comment ",
+		" by rfcbot at ",
+		"#issuecomment-",
+		"FCP reviewers: 1/6 reviewed; pending: ",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("status --explain: exit %d, output lacks %q\n%s%s", code, want, out, stderr)
+		}
+	}
+	code, out, _ = runCLI(t, env, "status", "--explain", "rust-lang/rfcs#3654", "--json")
+	var ex struct {
+		Parts []struct {
+			Part string
+			By   *struct {
+				ID  int64  `json:"id"`
+				URL string `json:"url"`
+			} `json:"by"`
+		} `json:"parts"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &ex) != nil || len(ex.Parts) == 0 || ex.Parts[0].By == nil || ex.Parts[0].By.ID == 0 {
+		t.Errorf("status --explain --json: exit %d, %s", code, out)
+	}
+	if code, _, stderr := runCLI(t, env, "status", "--explain", "rust-lang/rfcs#1"); code != 2 || !strings.Contains(stderr, "does not follow rust-lang/rfcs#1") {
+		t.Errorf("unknown item: exit %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, env, "status", "--explain", "not a ref"); code != 2 || !strings.Contains(stderr, "--explain") {
+		t.Errorf("bad item: exit %d %q", code, stderr)
 	}
 }
 

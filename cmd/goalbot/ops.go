@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot/render"
+	"github.com/goalbot/goalbot/bot/tracker"
 	"github.com/goalbot/goalbot/config"
+	"github.com/goalbot/goalbot/store"
 	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
 )
 
 // openOneShot builds an App for a one-shot command: workers but no HTTP
@@ -23,7 +26,7 @@ func openOneShot(ctx context.Context, cfg *config.Config, stderr io.Writer) (*Ap
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
 	var goal *string
 	cfg, err := configCommand("sync", args, getenv, func(fs *flag.FlagSet) {
-		goal = fs.String("goal", "", "only the items of this goal")
+		goal = fs.String("goal", "", "only the items of this goal (`ID`)")
 	})
 	if err != nil {
 		return err
@@ -46,10 +49,26 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		err = werr
 	}
 	total, cached := app.GitHub.Requests()
-	fmt.Fprintf(stdout, "synced %d items in %d repositories in %s: %d read one by one, %d changed; %d repository listings unchanged (304), %d changed\n",
-		rep.Items, rep.Repos, time.Since(start).Round(time.Millisecond), rep.Checked, rep.Changed, rep.Cached, rep.Listed)
+	fmt.Fprint(stdout, syncSummary(rep, time.Since(start)))
 	fmt.Fprintf(stdout, "GitHub requests: %d, of which %d answered 304; rate-limit points used: %d\n", total, cached, total-cached)
 	return err
+}
+
+// syncSummary says what a sync found: how many items changed first, then
+// how it found out (repository listings, then items read one by one).
+func syncSummary(rep tracker.SyncReport, took time.Duration) string {
+	return fmt.Sprintf("synced %d %s in %d %s in %s: %d %s changed\n"+
+		"  repository listings: %d with news, %d unchanged (304); items read one by one: %d\n",
+		rep.Items, plural(rep.Items, "item", "items"), rep.Repos, plural(rep.Repos, "repository", "repositories"),
+		took.Round(time.Millisecond), rep.Changed, plural(rep.Changed, "item", "items"),
+		rep.Listed, rep.Cached, rep.Checked)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // progress draws a progress bar on a terminal and plain lines otherwise.
@@ -91,7 +110,7 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var week *string
 	var dry *bool
 	cfg, err := configCommand("digest", args, getenv, func(fs *flag.FlagSet) {
-		week = fs.String("week", "", "ISO week, e.g. 2024-W36 (default: the current week)")
+		week = fs.String("week", "", "ISO week `YYYY-Www`, e.g. 2024-W36 (default: the current week)")
 		dry = fs.Bool("dry-run", false, "print the digest instead of posting it")
 	})
 	if err != nil {
@@ -103,19 +122,26 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if _, err := render.ParseISOWeek(*week); err != nil {
 		return usagef("--week: %v", err)
 	}
-	app, err := openOneShot(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer app.Shutdown(context.Background())
 	if *dry {
-		v, err := app.Tracker.BuildDigest(ctx, *week)
+		// From the store alone: no GitHub credentials, no queue, no writes.
+		db, err := store.OpenExisting(ctx, cfg.DatabaseURL.Value())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		t := tracker.New(tracker.Config{Store: db, Log: zerolog.Nop(), Settings: cfg})
+		v, err := t.BuildDigest(ctx, *week)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "# %s\n\n%s\n", render.DigestTitle(*week), render.Digest(v))
 		return nil
 	}
+	app, err := openOneShot(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer app.Shutdown(context.Background())
 	if app.Config.Digest.Repo == "" {
 		return &configError{fmt.Errorf("no digest repository: set [digest] repo in goalbot.toml (or use --dry-run)")}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -17,32 +16,39 @@ import (
 )
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) error {
-	var goal *string
+	var goal, explain *string
 	var asJSON *bool
 	cfg, err := configCommand("status", args, getenv, func(fs *flag.FlagSet) {
-		goal = fs.String("goal", "", "only this goal (id or period/id)")
+		goal = fs.String("goal", "", "only this goal (`ID` or period/id)")
 		asJSON = fs.Bool("json", false, "print JSON")
+		explain = fs.String("explain", "", "show which comment or label set the state of this item (owner/repo#N)")
 	})
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
+	db, err := store.OpenExisting(ctx, cfg.DatabaseURL.Value())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Ready(ctx); err != nil {
-		return err
-	}
 	t := tracker.New(tracker.Config{Store: db, Log: zerolog.Nop(), Settings: cfg})
+	if *explain != "" {
+		ex, err := explainItem(ctx, t, db, *explain)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, ex)
+		}
+		writeExplanation(stdout, ex)
+		return nil
+	}
 	views, err := statusViews(ctx, t, db, *goal)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"goals": views})
+		return writeJSON(stdout, newStatusJSON(views))
 	}
 	writeStatusText(stdout, views)
 	return nil

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		})
 	}
 	runDomain(t, open)
+	runDiscovery(t, open)
 }
 
 // insertOnlyQueue attaches an insert-only River client, as the receiver has.

@@ -1,0 +1,3 @@
+DROP TABLE untracked;
+DROP INDEX discovered_item;
+DROP TABLE discovered;
