@@ -28,21 +28,27 @@ func pullSnapshot(pr *github.PullRequest, repo *github.Repository) bot.Issue {
 
 // updateItem applies change to the item behind r under the store's row
 // lock, then recomputes every goal linked to it. Items goalbot does not
-// follow (not stored, not linked) are left alone. The links are read
-// before the lock: no store call may run inside it (SQLite has one
-// connection).
+// follow (not stored, not linked) are left alone, except, with [fcp]
+// track_all, one the change shows to be an rfcbot FCP or an MCP: it is
+// stored (state only, for the dashboard; no goal links it, so no comment
+// follows). The links are read before the lock: no store call may run
+// inside it (SQLite has one connection).
 func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
 		return fmt.Errorf("links to %s: %w", r, err)
 	}
+	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists && len(links) == 0 {
+		if !exists && len(links) == 0 && !trackAll {
 			return false, nil
 		}
 		before := *it
 		if err := change(it); err != nil {
 			return false, err
+		}
+		if !exists && len(links) == 0 && !isDecision(*it) {
+			return false, nil
 		}
 		// What the living comment shows of the item: a renamed item is
 		// rendered again though no status moves.
@@ -58,6 +64,21 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 		return nil
 	}
 	return t.recomputeLinked(ctx, links, c)
+}
+
+// isDecision reports whether an item is one goalbot follows org-wide with
+// [fcp] track_all: rfcbot runs (or ran) an FCP on it, or it is an MCP.
+func isDecision(it bot.Item) bool {
+	if (it.FCP.Phase != "" && it.FCP.Phase != fcp.PhaseNone) || (it.MCP.Phase != "" && it.MCP.Phase != fcp.MCPNone) {
+		return true
+	}
+	for _, l := range it.Labels {
+		switch l {
+		case fcp.LabelProposed, fcp.LabelFCP, fcp.LabelFinished, fcp.LabelMajorChange, "major-change-accepted":
+			return true
+		}
+	}
+	return false
 }
 
 // recomputeLinked recomputes each goal named in links once.
