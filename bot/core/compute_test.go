@@ -269,4 +269,15 @@ func TestComputeTransitionItems(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("transitions %v, want %v", got, want)
 	}
+
+	// The digest's Item column follows: q's change names no item.
+	dv := BuildDigest(DigestInput{Week: "2024-W34", From: now.AddDate(0, 0, -1), Now: now, Items: in.Items,
+		Goals: []DigestGoal{{Goal: bot.Goal{ID: "g"}, Doc: doc, Statuses: in.Previous, Transitions: out.Transitions, Links: links}}})
+	items := map[string]ref.Ref{}
+	for _, c := range dv.Goals[0].Changes {
+		items[c.Subgoal] = c.Item.Ref
+	}
+	if items["A"] != rfc || !items["Q"].IsZero() {
+		t.Errorf("digest changes name items %v, want A: %s and none for Q", items, rfc)
+	}
 }
