@@ -67,6 +67,10 @@ type GitHub interface {
 	// ListComments lists an item's comments updated at or after since (all
 	// when zero), oldest first.
 	ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]Comment, error)
+	// ListCommentsSince lists an item's comments updated at or after
+	// since; with an etag the first page is conditional and notModified
+	// reports a 304 (no comment added or edited since).
+	ListCommentsSince(ctx context.Context, r ref.Ref, since time.Time, etag string) (comments []Comment, newETag string, notModified bool, err error)
 	// ListUpdatedSince lists a repository's issues and pull requests
 	// updated at or after since; with an etag the first page is
 	// conditional and notModified reports a 304.

@@ -54,6 +54,13 @@ type Item struct {
 	MCP       fcp.MCP   // triagebot's MCP; Phase "none" (or "") when none
 	Gone      bool      // GitHub answered 404/410: deleted or transferred
 	FetchedAt time.Time // last time read from the API (zero: only webhooks)
+	// CommentsSince is the newest comment updated_at of the last full
+	// comment listing, and CommentsETag the ETag of the listing of the
+	// comments updated since then: an edited comment changes neither the
+	// issue's updated_at nor its ETag, so a refresh whose issue read
+	// answers 304 asks this listing (free when 304) to notice edits.
+	CommentsSince time.Time
+	CommentsETag  string
 }
 
 // Link origins.

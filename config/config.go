@@ -22,6 +22,7 @@ type Config struct {
 	GitHub   GitHub
 	Goals    []GoalSource
 	Status   Status
+	FCP      FCP
 	Notices  Notices
 	Digest   Digest
 	Sync     Sync
@@ -91,6 +92,15 @@ type Status struct {
 // from [[status.rules]], so every condition the built-in rules use (kind,
 // state, labels, fcp, mcp, disposition, concerns) can be written.
 type Rule = status.Rule
+
+// FCP configures which rfcbot FCPs and triagebot MCPs goalbot follows.
+type FCP struct {
+	// TrackAll follows every issue or pull request of an installed
+	// repository on which rfcbot runs an FCP or that is labelled as an MCP,
+	// whether or not a goal links it (state only: shown on the dashboard's
+	// /fcps and /people pages, never commented on). Off: linked items only.
+	TrackAll bool
+}
 
 // Notices switches transition notices on for every goal.
 type Notices struct {
@@ -162,6 +172,7 @@ func Default() *Config {
 			RFCBotLogins: []string{"rfcbot", "rust-rfcbot"},
 			FCPDays:      10,
 		},
+		FCP:    FCP{TrackAll: true},
 		Status: Status{Aggregate: "least"},
 		Digest: Digest{
 			Schedule:      "Mon 09:00",

@@ -29,6 +29,7 @@ type fileConfig struct {
 	GitHub         fileGitHub   `toml:"github"`
 	Goals          []fileGoal   `toml:"goals"`
 	Status         fileStatus   `toml:"status"`
+	FCP            fileFCP      `toml:"fcp"`
 	Notices        fileNotices  `toml:"notices"`
 	Digest         fileDigest   `toml:"digest"`
 	Sync           fileSync     `toml:"sync"`
@@ -78,6 +79,10 @@ type fileLink struct {
 type fileStatus struct {
 	Aggregate *string       `toml:"aggregate"`
 	Rules     []status.Rule `toml:"rules"` // decoded straight into the rules the status package evaluates
+}
+
+type fileFCP struct {
+	TrackAll *bool `toml:"track_all"`
 }
 
 type fileNotices struct {
@@ -301,6 +306,9 @@ func (c *Config) applyFile(f fileConfig) []error {
 
 	setStr(&c.Status.Aggregate, f.Status.Aggregate)
 	c.Status.Rules = append(c.Status.Rules, f.Status.Rules...)
+	if f.FCP.TrackAll != nil {
+		c.FCP.TrackAll = *f.FCP.TrackAll
+	}
 	if f.Notices.Enabled != nil {
 		c.Notices.Enabled = *f.Notices.Enabled
 	}

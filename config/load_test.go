@@ -55,6 +55,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"api_url", c.GitHub.APIURL, "https://api.github.com/"},
 		{"rfcbot_logins", c.GitHub.RFCBotLogins, []string{"rfcbot", "rust-rfcbot"}},
 		{"aggregate", c.Status.Aggregate, "least"},
+		{"fcp.track_all", c.FCP.TrackAll, true},
 		{"notices", c.Notices.Enabled, false},
 		{"digest.repo", c.Digest.Repo, ""},
 		{"digest weekday", c.Digest.Weekday, time.Monday},
@@ -261,6 +262,9 @@ func TestLoadFull(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c.Status.Rules, wantRules) {
 		t.Errorf("rules = %#v\nwant %#v", c.Status.Rules, wantRules)
+	}
+	if c.FCP.TrackAll {
+		t.Error("fcp.track_all = false in full.toml, read as true")
 	}
 	d := c.Digest
 	if d.Repo != "rust-lang/goals" || d.Weekday != time.Friday || d.Hour != 16 || d.Minute != 30 ||

@@ -88,6 +88,9 @@ func (c *Config) WriteEffective(w io.Writer) error {
 		t.kv("status.rules", "detail", str(r.Detail))
 	}
 
+	t.table("fcp")
+	t.kv("fcp", "track_all", strconv.FormatBool(c.FCP.TrackAll))
+
 	t.table("notices")
 	t.kv("notices", "enabled", strconv.FormatBool(c.Notices.Enabled))
 

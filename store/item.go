@@ -12,16 +12,16 @@ import (
 	"github.com/goalbot/goalbot/bot/ref"
 )
 
-const itemColumns = `ref, kind, title, state, is_pull, labels, author, updated_at, etag, fcp, mcp, gone, fetched_at, state_schema`
+const itemColumns = `ref, kind, title, state, is_pull, labels, author, updated_at, etag, fcp, mcp, gone, fetched_at, state_schema, comments_since, comments_etag`
 
 func scanItem(s interface{ Scan(...any) error }) (bot.Item, error) {
 	var it bot.Item
 	var r, labels string
 	var fcpJSON, mcpJSON sql.NullString
-	var updated, fetched sql.NullTime
+	var updated, fetched, commentsSince sql.NullTime
 	var schema int
 	if err := s.Scan(&r, &it.Kind, &it.Title, &it.State, &it.IsPull, &labels, &it.Author, &updated,
-		&it.ETag, &fcpJSON, &mcpJSON, &it.Gone, &fetched, &schema); err != nil {
+		&it.ETag, &fcpJSON, &mcpJSON, &it.Gone, &fetched, &schema, &commentsSince, &it.CommentsETag); err != nil {
 		return it, err
 	}
 	var err error
@@ -40,6 +40,9 @@ func scanItem(s interface{ Scan(...any) error }) (bot.Item, error) {
 	}
 	if !fetched.Valid {
 		it.FetchedAt = fetched.Time
+	}
+	if commentsSince.Valid {
+		it.CommentsSince = commentsSince.Time.UTC()
 	}
 	return it, nil
 }
@@ -88,13 +91,14 @@ func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
 	if err != nil {
 		return fmt.Errorf("save item %s: %w", it.Ref, err)
 	}
-	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, title = excluded.title, state = excluded.state,
 		is_pull = excluded.is_pull, labels = excluded.labels, author = excluded.author,
 		updated_at = excluded.updated_at, etag = excluded.etag, fcp = excluded.fcp, mcp = excluded.mcp,
-		gone = excluded.gone, fetched_at = excluded.fetched_at, state_schema = excluded.state_schema`),
+		gone = excluded.gone, fetched_at = excluded.fetched_at, state_schema = excluded.state_schema,
+		comments_since = excluded.comments_since, comments_etag = excluded.comments_etag`),
 		it.Ref.String(), it.Kind, it.Title, it.State, it.IsPull, string(labels), it.Author, nullTime(it.UpdatedAt),
-		it.ETag, fcpJSON, mcpJSON, it.Gone, nullTime(it.FetchedAt), stateSchema)
+		it.ETag, fcpJSON, mcpJSON, it.Gone, nullTime(it.FetchedAt), stateSchema, nullTime(it.CommentsSince), it.CommentsETag)
 	if err != nil {
 		return fmt.Errorf("save item %s: %w", it.Ref, err)
 	}

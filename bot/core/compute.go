@@ -52,9 +52,10 @@ type computed struct {
 // no transitions), though a disagreement with the document stays visible.
 func Compute(in Input) Output {
 	got := evaluate(in)
+	bySubgoal := ItemsBySubgoal(in.Links)
 	var out Output
 	in.Doc.Walk(func(s, _ *goaldoc.Subgoal) bool {
-		diffRow(in, s.ID, got[s.ID], &out)
+		diffRow(in, s.ID, got[s.ID], causeItem(s, bySubgoal, in.Cause.Item), &out)
 		return true
 	})
 	for id := range in.Previous {
@@ -118,9 +119,40 @@ func subgoalResult(s *goaldoc.Subgoal, refs []ref.Ref, items map[ref.Ref]*bot.It
 	return c
 }
 
+// causeItem is the item a transition of s is recorded against: the item
+// that moved when it is linked to s or to one of its descendants (what s's
+// status rests on), else "" — a subgoal that moved in the same computation
+// for another reason (the document, the clock, an item read before) must
+// not show an item that is not its own.
+func causeItem(s *goaldoc.Subgoal, bySubgoal map[string][]ref.Ref, moved ref.Ref) string {
+	if moved.IsZero() {
+		return ""
+	}
+	found := false
+	var walk func(x *goaldoc.Subgoal)
+	walk = func(x *goaldoc.Subgoal) {
+		if found {
+			return
+		}
+		if containsRef(bySubgoal[x.ID], moved) {
+			found = true
+			return
+		}
+		for i := range x.Children {
+			walk(&x.Children[i])
+		}
+	}
+	walk(s)
+	if !found {
+		return ""
+	}
+	return moved.String()
+}
+
 // diffRow compares one subgoal's fresh result with its previous row and
-// records the row and transition to store, if any.
-func diffRow(in Input, id string, c computed, out *Output) {
+// records the row and transition to store, if any; item is what caused a
+// transition (see causeItem).
+func diffRow(in Input, id string, c computed, item string, out *Output) {
 	row := bot.SubgoalStatus{Goal: in.Goal, Subgoal: id, Status: c.Status, Detail: c.Detail,
 		DocStatus: c.DocStatus, Disagree: c.Disagree, Provisional: c.provisional, Since: in.Now}
 	prev, seen := in.Previous[id]
@@ -130,7 +162,7 @@ func diffRow(in Input, id string, c computed, out *Output) {
 	case prev.Status != row.Status:
 		out.Changed = append(out.Changed, row)
 		if !prev.Provisional {
-			out.Transitions = append(out.Transitions, transition(in, prev, row))
+			out.Transitions = append(out.Transitions, transition(in, prev, row, item))
 		}
 	case prev.Detail != row.Detail || prev.DocStatus != row.DocStatus || prev.Disagree != row.Disagree || prev.Provisional != row.Provisional:
 		row.Since = prev.Since
@@ -138,11 +170,7 @@ func diffRow(in Input, id string, c computed, out *Output) {
 	}
 }
 
-func transition(in Input, prev, row bot.SubgoalStatus) bot.Transition {
-	item := ""
-	if !in.Cause.Item.IsZero() {
-		item = in.Cause.Item.String()
-	}
+func transition(in Input, prev, row bot.SubgoalStatus, item string) bot.Transition {
 	return bot.Transition{Goal: in.Goal, Subgoal: row.Subgoal, Old: prev.Status, New: row.Status,
 		Detail: row.Detail, At: in.Now, DeliveryID: in.Cause.DeliveryID, Item: item}
 }

@@ -222,3 +222,62 @@ func TestComputeUnchangedAndRemoved(t *testing.T) {
 		t.Errorf("removed = %v, want [gone]", out.Removed)
 	}
 }
+
+// TestComputeTransitionItems: one computation caused by one item moves
+// several subgoals; each transition names the moved item only when it is
+// linked to that subgoal or below it, never on an unrelated subgoal that
+// moved at the same time.
+func TestComputeTransitionItems(t *testing.T) {
+	doc := &goaldoc.Document{Subgoals: []goaldoc.Subgoal{
+		{ID: "p", Title: "P", Children: []goaldoc.Subgoal{{ID: "p/a", Title: "A"}, {ID: "p/b", Title: "B"}}},
+		{ID: "q", Title: "Q"},
+	}}
+	links := []bot.Link{{Goal: "g", Subgoal: "p/a", Item: rfc}, {Goal: "g", Subgoal: "p/b", Item: pr}, {Goal: "g", Subgoal: "q", Item: rfc2}}
+	in := Input{Goal: "g", Doc: doc, Links: links, Rules: DefaultRules(), Now: earlier, Items: map[ref.Ref]*bot.Item{
+		rfc:  item(t, rfc, true, "open", fcp.State{}, fcp.MCP{}),
+		pr:   item(t, pr, true, "merged", fcp.State{}, fcp.MCP{}),
+		rfc2: item(t, rfc2, true, "open", fcp.State{}, fcp.MCP{}),
+	}}
+	in.Previous = map[string]bot.SubgoalStatus{}
+	for _, r := range Compute(in).Changed {
+		in.Previous[r.Subgoal] = r
+	}
+	// The RFC of p/a merges (this delivery); the RFC of q was closed by an
+	// earlier read that did not recompute.
+	in.Items[rfc] = item(t, rfc, true, "merged", fcp.State{}, fcp.MCP{})
+	in.Items[rfc2] = item(t, rfc2, true, "closed", fcp.State{}, fcp.MCP{})
+	in.Now, in.Cause = now, Cause{DeliveryID: "d-9", Item: rfc}
+	out := Compute(in)
+	got := map[string]string{}
+	for _, tr := range out.Transitions {
+		got[tr.Subgoal] = tr.Item
+		if tr.DeliveryID != "d-9" {
+			t.Errorf("%s: delivery %q, want d-9", tr.Subgoal, tr.DeliveryID)
+		}
+	}
+	want := map[string]string{"p/a": rfc.String(), "q": ""}
+	for _, r := range out.Changed {
+		if r.Subgoal == "p" && r.Status != in.Previous["p"].Status { // the parent's summary moved with p/a
+			want["p"] = rfc.String()
+		}
+	}
+	for sub, w := range want {
+		if it, ok := got[sub]; !ok || it != w {
+			t.Errorf("transition of %s: item %q (present %v), want %q; all %v", sub, it, ok, w, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("transitions %v, want %v", got, want)
+	}
+
+	// The digest's Item column follows: q's change names no item.
+	dv := BuildDigest(DigestInput{Week: "2024-W34", From: now.AddDate(0, 0, -1), Now: now, Items: in.Items,
+		Goals: []DigestGoal{{Goal: bot.Goal{ID: "g"}, Doc: doc, Statuses: in.Previous, Transitions: out.Transitions, Links: links}}})
+	items := map[string]ref.Ref{}
+	for _, c := range dv.Goals[0].Changes {
+		items[c.Subgoal] = c.Item.Ref
+	}
+	if items["A"] != rfc || !items["Q"].IsZero() {
+		t.Errorf("digest changes name items %v, want A: %s and none for Q", items, rfc)
+	}
+}

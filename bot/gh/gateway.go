@@ -108,6 +108,13 @@ func (g *Gateway) ListComments(ctx context.Context, r ref.Ref, since time.Time) 
 	return g.c.ListComments(ctx, r, since)
 }
 
+// ListCommentsSince lists an item's comments updated since a time,
+// conditionally (see Client.ListCommentsSince).
+func (g *Gateway) ListCommentsSince(ctx context.Context, r ref.Ref, since time.Time, etag string) ([]bot.Comment, string, bool, error) {
+	g.count("ListCommentsSince")
+	return g.c.ListCommentsSince(ctx, r, since, etag)
+}
+
 // ListUpdatedSince lists a repository's recently updated issues (see
 // Client.ListUpdatedSince).
 func (g *Gateway) ListUpdatedSince(ctx context.Context, owner, repo string, since time.Time, etag string) ([]bot.Issue, string, bool, error) {

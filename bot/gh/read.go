@@ -94,6 +94,55 @@ func (c *Client) ListComments(ctx context.Context, r ref.Ref, since time.Time) (
 	}
 }
 
+// ListCommentsSince lists an issue's comments updated at or after since
+// (all when zero), oldest first, conditionally: with a non-empty etag the
+// first page carries If-None-Match, and when no comment was added or
+// edited since GitHub answers 304, free of rate limit, and notModified is
+// true. newETag is the first page's ETag, to pass to the next call with
+// the same since. It is how a refresh notices an edited comment, which
+// changes neither the issue's updated_at nor its ETag. Errors are
+// classified.
+func (c *Client) ListCommentsSince(ctx context.Context, r ref.Ref, since time.Time, etag string) (comments []Comment, newETag string, notModified bool, err error) {
+	if r.IsZero() || r.Owner == "" || r.Repo == "" {
+		return nil, "", false, fmt.Errorf("list comments: incomplete reference %q", r)
+	}
+	gc, err := c.Repo(ctx, r.Owner, r.Repo)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("list comments of %s: %w", r, err)
+	}
+	q := url.Values{"per_page": {"100"}}
+	if !since.IsZero() {
+		q.Set("since", since.UTC().Format(time.RFC3339))
+	}
+	for page := 1; ; page++ {
+		q.Set("page", strconv.Itoa(page))
+		req, err := gc.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d/comments?%s", r.Owner, r.Repo, r.Number, q.Encode()), nil)
+		if err != nil {
+			return nil, "", false, fmt.Errorf("list comments of %s: %w", r, err)
+		}
+		if page == 1 && etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		var list []*github.IssueComment
+		resp, err := gc.Do(ctx, req, &list)
+		if page == 1 && isNotModified(resp, err) {
+			return nil, etag, true, nil
+		}
+		if err != nil {
+			return nil, "", false, fmt.Errorf("list comments of %s since %s (page %d): %w", r, q.Get("since"), page, Classify(err))
+		}
+		if page == 1 {
+			newETag = resp.Header.Get("ETag")
+		}
+		for _, cm := range list {
+			comments = append(comments, CommentFrom(cm))
+		}
+		if resp.NextPage == 0 {
+			return comments, newETag, false, nil
+		}
+	}
+}
+
 // IsNotFound reports whether err means the thing is gone (404 or 410).
 func IsNotFound(err error) bool { return errors.Is(Classify(err), ErrNotFound) }
 

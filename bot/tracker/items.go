@@ -17,21 +17,27 @@ import (
 
 // updateItem applies change to the item behind r under the store's row
 // lock, then recomputes every goal linked to it. Items goalbot does not
-// follow (not stored, not linked) are left alone. The links are read
-// before the lock: no store call may run inside it (SQLite has one
-// connection).
+// follow (not stored, not linked) are left alone, except, with [fcp]
+// track_all, one the change shows to be an rfcbot FCP or an MCP: it is
+// stored (state only, for the dashboard; no goal links it, so no comment
+// follows). The links are read before the lock: no store call may run
+// inside it (SQLite has one connection).
 func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
 	links, err := t.store.LinksToItem(ctx, r)
 	if err != nil {
 		return fmt.Errorf("links to %s: %w", r, err)
 	}
+	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists && len(links) == 0 {
+		if !exists && len(links) == 0 && !trackAll {
 			return false, nil
 		}
 		before := *it
 		if err := change(it); err != nil {
 			return false, err
+		}
+		if !exists && len(links) == 0 && !isDecision(*it) {
+			return false, nil
 		}
 		// What the living comment shows of the item: a renamed item is
 		// rendered again though no status moves.
@@ -47,6 +53,21 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 		return nil
 	}
 	return t.recomputeLinked(ctx, links, c)
+}
+
+// isDecision reports whether an item is one goalbot follows org-wide with
+// [fcp] track_all: rfcbot runs (or ran) an FCP on it, or it is an MCP.
+func isDecision(it bot.Item) bool {
+	if (it.FCP.Phase != "" && it.FCP.Phase != fcp.PhaseNone) || (it.MCP.Phase != "" && it.MCP.Phase != fcp.MCPNone) {
+		return true
+	}
+	for _, l := range it.Labels {
+		switch l {
+		case fcp.LabelProposed, fcp.LabelFCP, fcp.LabelFinished, fcp.LabelMajorChange, "major-change-accepted":
+			return true
+		}
+	}
+	return false
 }
 
 // recomputeLinked recomputes each goal named in links once.
@@ -138,8 +159,12 @@ func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) err
 }
 
 // Refresh re-reads an item from GitHub: a conditional read of the issue or
-// pull request (a 304 costs no rate limit and ends the refresh), then its
-// comments, from which the FCP and MCP state is rebuilt.
+// pull request, then its comments, from which the FCP and MCP state is
+// rebuilt. Editing a comment (rfcbot ticking a box, resolving a concern)
+// changes neither the issue's updated_at nor its ETag, so when the issue
+// read answers 304 the comments updated since the newest one last seen are
+// asked for, conditionally too: both 304 (no rate limit spent) end the
+// refresh; a changed comment rebuilds the state from the full listing.
 func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
 	prev, err := t.store.Item(ctx, r)
@@ -161,7 +186,10 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		return err
 	}
 	if notModified {
-		return nil
+		changed, err := t.commentsChanged(ctx, prev)
+		if err != nil || !changed {
+			return err
+		}
 	}
 	comments, err := t.gh.ListComments(ctx, r, time.Time{})
 	if err != nil {
@@ -169,6 +197,11 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	}
 	p := t.parser()
 	return t.updateItem(ctx, r, cause{Item: r}, func(s *bot.Item) error {
+		if notModified {
+			// The issue is as last read (and as webhooks kept it since).
+			iss = bot.Issue{Repo: r, Title: s.Title, State: s.State, IsPull: s.IsPull, Labels: s.Labels,
+				Author: s.Author, UpdatedAt: s.UpdatedAt, ETag: s.ETag}
+		}
 		// Rebuild from history: comments in order, then the labels as they
 		// are now (newest), then the open/closed state.
 		*s = core.NewItem(r)
@@ -177,9 +210,43 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		listing := make([]fcp.Comment, 0, len(comments))
 		for _, c := range comments {
 			listing = append(listing, fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
+			if c.UpdatedAt.After(s.CommentsSince) {
+				s.CommentsSince = c.UpdatedAt
+			}
 		}
 		s.FCP, s.MCP = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
 		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
 		return nil
 	})
+}
+
+// commentsChanged reports whether a comment of prev was added or edited
+// after its last full listing, by listing the comments updated since the
+// newest one then seen, conditionally on the ETag of the last such
+// listing. A listing holding only comments already seen is not a change:
+// its ETag is kept so the next ask costs nothing.
+func (t *Tracker) commentsChanged(ctx context.Context, prev bot.Item) (bool, error) {
+	fresh, etag, same, err := t.gh.ListCommentsSince(ctx, prev.Ref, prev.CommentsSince, prev.CommentsETag)
+	if err != nil {
+		return false, err
+	}
+	if same {
+		return false, nil
+	}
+	for _, c := range fresh {
+		if prev.CommentsSince.IsZero() || c.UpdatedAt.After(prev.CommentsSince) {
+			return true, nil
+		}
+	}
+	if etag == prev.CommentsETag {
+		return false, nil
+	}
+	_, err = t.store.UpdateItem(ctx, prev.Ref, func(it *bot.Item, exists bool) (bool, error) {
+		if !exists || !it.CommentsSince.Equal(prev.CommentsSince) {
+			return false, nil // read again since: its own listing decides
+		}
+		it.CommentsETag = etag
+		return true, nil
+	})
+	return false, wrap(err, "remember the comments ETag of %s", prev.Ref)
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/riverqueue/river"
 )
@@ -133,7 +135,33 @@ func (t *Tracker) syncRepo(ctx context.Context, repo string, refs []ref.Ref, rep
 		}
 		step(r)
 	}
+	if t.cfg != nil && t.cfg.FCP.TrackAll {
+		errs = append(errs, t.keepDecisions(ctx, list, refs)...)
+	}
 	return errs, wrap(t.store.SetSyncState(ctx, repo, since, newETag), "record the sync of %s", repo)
+}
+
+// keepDecisions stores, from the listing alone (state and labels; no
+// further request), the listed items no goal links that carry rfcbot's FCP
+// labels or an MCP's ([fcp] track_all): a proposal whose webhooks were
+// lost still reaches the dashboard.
+func (t *Tracker) keepDecisions(ctx context.Context, list []bot.Issue, linked []ref.Ref) []error {
+	var errs []error
+	for _, is := range list {
+		if slices.Contains(linked, is.Repo) || !isDecision(bot.Item{Labels: is.Labels}) {
+			continue
+		}
+		err := t.updateItem(ctx, is.Repo, cause{Item: is.Repo}, func(s *bot.Item) error {
+			if core.Merge(s, is) {
+				core.ApplyLabels(s, is)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("keep %s from the listing: %w", is.Repo, err))
+		}
+	}
+	return errs
 }
 
 // refreshIfChanged re-reads an item and reports whether its stored state

@@ -76,8 +76,12 @@ func mayHoldCommand(body []byte, login string) bool {
 func containsFold(s []byte, sub string) bool {
 	b := []byte(sub)
 	n := len(b)
+	if n == 0 {
+		return true
+	}
+	lo, up := lowerASCII(b[0]), upperASCII(b[0])
 	for i := 0; i+n <= len(s); i++ {
-		j := bytes.IndexByte(s[i:], b[0])
+		j := bytes.IndexFunc(s[i:], func(r rune) bool { return r == rune(lo) || r == rune(up) })
 		if j < 0 {
 			return false
 		}
@@ -87,4 +91,18 @@ func containsFold(s []byte, sub string) bool {
 		}
 	}
 	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }

@@ -72,6 +72,9 @@ func TestReceiverSkipsUntrackedOnlyWithoutCommands(t *testing.T) {
 		{"mention of another login", "issue_comment", `{"action":"created","comment":{"body":"@rustbot label x"},"issue":{"number":5},` + repo + `}`, "rustbot", ""},
 		{"login not known yet", "issue_comment", `{"action":"created","comment":{"body":"nice"},"issue":{"number":5},` + repo + `}`, "", ""},
 		{"push", "push", `{"ref":"refs/heads/main",` + repo + `}`, "goalbot[bot]", ""},
+		{"rfcbot's label on an untracked item (track_all)", "issues", `{"action":"labeled","label":{"name":"proposed-final-comment-period"},"issue":{"number":5},` + repo + `}`, "goalbot[bot]", ""},
+		{"rfcbot's comment (track_all)", "issue_comment", `{"action":"created","comment":{"body":"Team member @x has proposed to merge this.","user":{"login":"RFCBot"}},"issue":{"number":5},` + repo + `}`, "goalbot[bot]", ""},
+		{"a PR naming a goal's tracking issue (discovery)", "pull_request", `{"action":"opened","number":9,"pull_request":{"number":9,"body":"Part of rust-lang/goals#105"},` + repo + `}`, "goalbot[bot]", ""},
 		{"no item number", "issues", `{"action":"labeled",` + repo + `}`, "goalbot[bot]", ""},
 	}
 	for _, tt := range tests {
@@ -82,7 +85,7 @@ func TestReceiverSkipsUntrackedOnlyWithoutCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			login := tt.login
-			rc.SkipUntracked(func() string { return login })
+			rc.SkipUntracked(func() string { return login }, func() []string { return []string{"final-comment-period", "rfcbot", "rust-lang/goals"} })
 			if w := post(rc, tt.event, "d1", tt.body); w.Code != 202 {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}

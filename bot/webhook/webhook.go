@@ -54,9 +54,10 @@ type Receiver struct {
 	metrics *metrics.Metrics
 	now     func() time.Time
 
-	timeout time.Duration // bound on storing one delivery
-	login   func() string // the bot's login when known; nil: never skip
-	items   ItemIngester  // store, when it can skip untracked deliveries
+	timeout time.Duration   // bound on storing one delivery
+	login   func() string   // the bot's login when known; nil: never skip
+	keep    func() []string // words that make an untracked delivery keep its job
+	items   ItemIngester    // store, when it can skip untracked deliveries
 }
 
 // SetIngestTimeout bounds how long storing one delivery may take before the
@@ -72,10 +73,14 @@ func (rc *Receiver) SetIngestTimeout(d time.Duration) {
 // handlers of issues, pull_request, issue_comment and pull_request_review
 // events act on tracked items and on commands only. login returns the
 // bot's login ("" while unknown: nothing is skipped then, since a mention
-// could be a command). It needs a store that implements ItemIngester.
-func (rc *Receiver) SkipUntracked(login func() string) {
+// could be a command). keep, when not nil, returns words whose presence
+// anywhere in a payload (ASCII case folded) means its handlers may still
+// act on an untracked item — rfcbot's FCP labels and logins with [fcp]
+// track_all, a goal's tracking-issue repository for discovery — so it gets
+// its job. It needs a store that implements ItemIngester.
+func (rc *Receiver) SkipUntracked(login func() string, keep func() []string) {
 	if ii, ok := rc.store.(ItemIngester); ok && login != nil {
-		rc.items, rc.login = ii, login
+		rc.items, rc.login, rc.keep = ii, login, keep
 	}
 }
 
@@ -191,6 +196,13 @@ func (rc *Receiver) skippable(event string, h head, body []byte) string {
 	item := h.item()
 	if item == "" || mayHoldCommand(body, rc.login()) {
 		return ""
+	}
+	if rc.keep != nil {
+		for _, w := range rc.keep() {
+			if w != "" && containsFold(body, w) {
+				return ""
+			}
+		}
 	}
 	return item
 }

@@ -99,7 +99,8 @@ func testItemRoundTrip(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	it := bot.Item{Ref: rfc3654, Kind: bot.KindRFC, Title: "Return type notation", State: bot.StateOpen, IsPull: true,
 		Labels: []string{"T-lang", "proposed-final-comment-period"}, Author: "nikomatsakis",
-		UpdatedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), ETag: `W/"x"`, FCP: fcp.State{Phase: fcp.PhaseProposed}}
+		UpdatedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), ETag: `W/"x"`, FCP: fcp.State{Phase: fcp.PhaseProposed},
+		CommentsSince: time.Date(2024, 7, 30, 9, 0, 0, 0, time.UTC), CommentsETag: `"c"`}
 	if err := db.SaveItem(ctx, it); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,8 @@ func testItemRoundTrip(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 	if got.Title != it.Title || got.State != it.State || !got.IsPull || len(got.Labels) != 2 || got.Labels[1] != "proposed-final-comment-period" ||
-		!got.UpdatedAt.Equal(it.UpdatedAt) || got.ETag != it.ETag || !reflect.DeepEqual(got.FCP, it.FCP) || got.MCP.Phase != fcp.MCPNone || !got.FetchedAt.IsZero() {
+		!got.UpdatedAt.Equal(it.UpdatedAt) || got.ETag != it.ETag || !reflect.DeepEqual(got.FCP, it.FCP) || got.MCP.Phase != fcp.MCPNone || !got.FetchedAt.IsZero() ||
+		!got.CommentsSince.Equal(it.CommentsSince) || got.CommentsETag != it.CommentsETag {
 		t.Errorf("Item = %+v, want %+v", got, it)
 	}
 	it.State, it.Labels, it.FCP = bot.StateMerged, nil, fcp.State{}

@@ -1,0 +1,2 @@
+ALTER TABLE items DROP COLUMN comments_etag;
+ALTER TABLE items DROP COLUMN comments_since;
