@@ -38,6 +38,10 @@ type cause struct {
 	// (an item's title, a link added or removed), so the comment is
 	// rendered again even when no status moved.
 	Shown bool
+	// Gather: the change may be one of a burst (refresh jobs of a goal
+	// being loaded), so the goals are recomputed by a RecomputeGoal job
+	// that the whole burst shares (gatherRecompute) rather than at once.
+	Gather bool
 }
 
 // Recompute derives every subgoal status of a goal from the stored items
@@ -50,7 +54,13 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if err != nil {
 		return fmt.Errorf("lock goal %s: %w", goalID, err)
 	}
-	defer unlock()
+	locked := true
+	defer func() {
+		if locked {
+			unlock()
+		}
+	}()
+	t.recomputes.Add(1)
 	in, g, err := t.computeInput(ctx, goalID)
 	if err != nil {
 		return err
@@ -63,6 +73,10 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if err := t.store.SaveStatuses(ctx, goalID, out.Changed, out.Removed, out.Transitions); err != nil {
 		return fmt.Errorf("recompute goal %s: %w", goalID, err)
 	}
+	// The lock covers reading, computing and storing only: the log and the
+	// follow-up jobs need not hold up the next recomputation of the goal.
+	unlock()
+	locked = false
 	for _, tr := range out.Transitions {
 		t.logger(ctx).Info().Str("goal", goalID).Str("subgoal", tr.Subgoal).Str("from", string(tr.Old)).Str("to", string(tr.New)).
 			Str("detail", tr.Detail).Msg("status changed")

@@ -98,11 +98,18 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if err != nil {
 		return fmt.Errorf("links of %s: %w", id, err)
 	}
+	// The reads are queued in one batch: all of them wait before the
+	// first finishes, so the recomputation their burst shares
+	// (gatherRecompute) queues behind the last of them.
+	var reads []river.InsertManyParams
 	for _, l := range all {
 		if _, err := t.store.Item(ctx, l.Item); bot.ErrorCode(err) == bot.ENOTFOUND {
-			if err := t.enqueue(ctx, RefreshItem{Item: l.Item.String()}); err != nil {
-				return err
-			}
+			reads = append(reads, river.InsertManyParams{Args: RefreshItem{Item: l.Item.String()}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+		}
+	}
+	if len(reads) > 0 {
+		if _, err := t.queue.InsertMany(ctx, reads); err != nil {
+			return fmt.Errorf("enqueue %d item reads of %s: %w", len(reads), id, err)
 		}
 	}
 	if err := t.Recompute(ctx, id, cause{}); err != nil {
@@ -135,15 +142,21 @@ func (t *Tracker) enqueue(ctx context.Context, args river.JobArgs) error {
 	if _, ok := args.(RefreshItem); ok {
 		// Unique while waiting or running, not once completed: a later
 		// refresh must read again.
-		opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-			rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
+		opts.UniqueOpts = refreshUnique()
 	}
 	_, err := t.queue.Insert(ctx, args, opts)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
+}
+
+// refreshUnique makes a RefreshItem unique while waiting or running, not
+// once completed: a later refresh must read again.
+func refreshUnique() river.UniqueOpts {
+	return river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
 }
 
 // handlePush re-reads goal documents touched by a push to a source's branch.

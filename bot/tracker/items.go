@@ -70,7 +70,9 @@ func isDecision(it bot.Item) bool {
 	return false
 }
 
-// recomputeLinked recomputes each goal named in links once.
+// recomputeLinked recomputes each goal named in links once, at once or,
+// for a cause that may come in a burst (c.Gather), through one
+// RecomputeGoal job per goal for the whole burst.
 func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause) error {
 	done := map[string]bool{}
 	for _, l := range links {
@@ -78,7 +80,11 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 			continue
 		}
 		done[l.Goal] = true
-		if err := t.Recompute(ctx, l.Goal, c); err != nil {
+		recompute := t.Recompute
+		if c.Gather && t.queue != nil {
+			recompute = t.gatherRecompute
+		}
+		if err := recompute(ctx, l.Goal, c); err != nil {
 			return err
 		}
 	}
@@ -155,7 +161,9 @@ func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) err
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	return jobError(wrap(w.t.Refresh(ctx, r), "refresh %s", r))
+	// Refresh jobs come in bursts (a goal loading 1,000 items): their
+	// goals are recomputed once per burst, not once per item.
+	return jobError(wrap(w.t.refresh(ctx, r, true), "refresh %s", r))
 }
 
 // Refresh re-reads an item from GitHub: a conditional read of the issue or
@@ -166,6 +174,12 @@ func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) err
 // asked for, conditionally too: both 304 (no rate limit spent) end the
 // refresh; a changed comment rebuilds the state from the full listing.
 func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
+	return t.refresh(ctx, r, false)
+}
+
+// refresh is Refresh; gather leaves the recomputation of the linked goals
+// to a RecomputeGoal job shared by a burst of refreshes.
+func (t *Tracker) refresh(ctx context.Context, r ref.Ref, gather bool) error {
 	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
 	prev, err := t.store.Item(ctx, r)
 	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
@@ -175,7 +189,7 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
 			log.Warn().Msg("item is gone (404/410); no longer read")
-			return t.updateItem(ctx, r, cause{Item: r}, func(s *bot.Item) error {
+			return t.updateItem(ctx, r, cause{Item: r, Gather: gather}, func(s *bot.Item) error {
 				s.Gone, s.FetchedAt = true, t.now()
 				if s.Kind == "" {
 					s.Kind = core.KindOf(r, false, nil)
@@ -196,7 +210,7 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 		return err
 	}
 	p := t.parser()
-	return t.updateItem(ctx, r, cause{Item: r}, func(s *bot.Item) error {
+	return t.updateItem(ctx, r, cause{Item: r, Gather: gather}, func(s *bot.Item) error {
 		if notModified {
 			// The issue is as last read (and as webhooks kept it since).
 			iss = bot.Issue{Repo: r, Title: s.Title, State: s.State, IsPull: s.IsPull, Labels: s.Labels,

@@ -47,6 +47,9 @@ type Store interface {
 // Queue enqueues follow-up jobs (item refreshes, comment renders).
 type Queue interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	// InsertMany enqueues a batch in one statement (the refreshes of a
+	// goal being loaded), so that all of them wait before any finishes.
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 }
 
 // Config holds the tracker's collaborators and settings.
@@ -73,6 +76,8 @@ type Tracker struct {
 	rules  rules
 	owner  string       // lease owner id of this process
 	leases atomic.Int64 // numbers each lease attempt
+
+	recomputes atomic.Int64 // recomputations run, see Recomputes
 
 	renderDelay time.Duration // see Config.RenderDelay
 	monitor     Monitor       // see Config.Monitor
@@ -101,6 +106,7 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
+	river.AddWorker(w, &recomputeWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
 	river.AddWorker(w, &digestWorker{t: t})
 	river.AddWorker(w, &noticeWorker{t: t})

@@ -1,0 +1,74 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// RecomputeGoal is the job that recomputes a goal's statuses once for a
+// burst of item changes (the refresh jobs of a goal being loaded): every
+// refresh of the burst finds it still waiting and joins it.
+type RecomputeGoal struct {
+	Goal string `json:"goal" river:"unique"`
+	// Shown: some item of the burst changed what the living comment shows
+	// besides statuses (cause.Shown), so the comment is rendered again.
+	Shown bool `json:"shown,omitempty" river:"unique"`
+	// Again marks the second slot of a goal, taken while the first runs.
+	Again bool `json:"again,omitempty" river:"unique"`
+}
+
+// Kind names the job.
+func (RecomputeGoal) Kind() string { return "recompute_goal" }
+
+// recomputeUnique makes a RecomputeGoal unique per goal while it waits or
+// runs (River requires the running state in every unique set).
+func recomputeUnique() river.UniqueOpts {
+	return river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
+}
+
+// gatherRecompute asks for a recomputation of goalID by a RecomputeGoal
+// job, available at once: queued behind the refreshes already waiting
+// (River takes jobs in order of scheduling), it runs when the burst has
+// been read, and each refresh that comes before it joins it instead of
+// recomputing. The item change is committed before the job is looked up,
+// so a waiting job will read it. A job that is already running may have
+// read the items before this change: then the goal is recomputed here, at
+// in the second slot, or, when that one runs too, here at once as before
+// bursts were gathered (under the goal lock, so after or before that job,
+// never with older items than this change).
+func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) error {
+	// Two job slots per goal: while the first runs (it may have read the
+	// items before this change), the second waits for the next burst.
+	for _, again := range []bool{false, true} {
+		res, err := t.queue.Insert(ctx, RecomputeGoal{Goal: goalID, Shown: c.Shown, Again: again}, &river.InsertOpts{UniqueOpts: recomputeUnique()})
+		if err != nil {
+			return fmt.Errorf("enqueue recompute of %s: %w", goalID, err)
+		}
+		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && res.Job.State != rivertype.JobStateRunning) {
+			return nil
+		}
+	}
+	c.Gather = false
+	return t.Recompute(ctx, goalID, c)
+}
+
+// recomputeWorker runs RecomputeGoal jobs.
+type recomputeWorker struct {
+	river.WorkerDefaults[RecomputeGoal]
+	t *Tracker
+}
+
+func (w *recomputeWorker) Work(ctx context.Context, j *river.Job[RecomputeGoal]) error {
+	// The transitions of a gathered burst name no single delivery or item:
+	// the burst's changes are merged into one step per subgoal.
+	return jobError(wrap(w.t.Recompute(ctx, j.Args.Goal, cause{Shown: j.Args.Shown}), "recompute %s", j.Args.Goal))
+}
+
+// Recomputes counts the recomputations this tracker ran (tests and
+// benchmarks check that a burst costs one, not one per item).
+func (t *Tracker) Recomputes() int64 { return t.recomputes.Load() }
