@@ -72,6 +72,16 @@ func (t *Tracker) postNotice(ctx context.Context, n NoticeJob) error {
 	if s, ok := doc.Lookup(n.Subgoal); ok {
 		v.Subgoal = s.Title
 	}
+	// The deliveries of one change can be processed in any order (rfcbot's
+	// label before its :bell: comment): while the subgoal is still in the
+	// announced status, its current detail is the fuller one.
+	cur, err := t.store.Statuses(ctx, n.Goal)
+	if err != nil {
+		return fmt.Errorf("read statuses of %s: %w", n.Goal, err)
+	}
+	if st, ok := cur[n.Subgoal]; ok && string(st.Status) == n.To && st.Detail != "" {
+		v.Detail = st.Detail
+	}
 	if r, err := ref.Parse(n.Item, ref.Ref{}); err == nil {
 		v.Item = render.ItemLink{Ref: r}
 		if it, err := t.store.Item(ctx, r); err == nil {
