@@ -105,11 +105,17 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 			}
 		}
 	}
-	if err := t.Recompute(ctx, id, cause{}); err != nil {
+	if err := t.discoverDocument(ctx, id, doc); err != nil {
+		return err
+	}
+	if err := t.Place(ctx, id, cause{}); err != nil { // places discovered items, then recomputes
 		return err
 	}
 	if g.TrackingIssue.IsZero() {
 		return nil
+	}
+	if err := t.enqueueTimeline(ctx, g); err != nil {
+		return err
 	}
 	return t.enqueueRender(ctx, id) // the document itself may read differently
 }

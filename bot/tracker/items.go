@@ -36,8 +36,12 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 	if err != nil {
 		return fmt.Errorf("links to %s: %w", r, err)
 	}
+	found, err := t.store.DiscoveredGoals(ctx, r)
+	if err != nil {
+		return err
+	}
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists && len(links) == 0 {
+		if !exists && len(links) == 0 && len(found) == 0 {
 			return false, nil
 		}
 		before := *it
@@ -57,7 +61,10 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 	if !saved {
 		return nil
 	}
-	return t.recomputeLinked(ctx, links, c)
+	if err := t.recomputeLinked(ctx, links, c); err != nil {
+		return err
+	}
+	return t.placeFound(ctx, found, c)
 }
 
 // recomputeLinked recomputes each goal named in links once.

@@ -42,6 +42,7 @@ type Store interface {
 	Replier
 	DigestStore
 	SyncStore
+	DiscoveryStore
 }
 
 // Queue enqueues follow-up jobs (item refreshes, comment renders).
@@ -99,11 +100,13 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	d.Handle(job.HandlerFunc(named("read the comment", t.handleComment)), "issue_comment")
 	d.Handle(job.HandlerFunc(named("answer commands", t.handleCommands)), "issue_comment", "issues", "pull_request_review")
 	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
+	d.Handle(job.HandlerFunc(named("discover references to goals", t.handleDiscovery)), "issues", "pull_request", "issue_comment")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
 	river.AddWorker(w, &digestWorker{t: t})
 	river.AddWorker(w, &noticeWorker{t: t})
+	river.AddWorker(w, &timelineWorker{t: t})
 }
 
 // RefreshItem is the job that re-reads one item from GitHub.
