@@ -41,3 +41,22 @@ type Untracked struct {
 	By   string
 	At   time.Time
 }
+
+// DiscoveredPlacement is where placement put one discovered item of a goal,
+// as the store records it.
+type DiscoveredPlacement struct {
+	Item    ref.Ref
+	Subgoal string // "" when related, not placed
+	Rule    string
+	Auto    bool
+}
+
+// CrossReference is a cross-referenced event of an issue's timeline: the
+// issue or pull request Source mentioned it, in its description or a
+// comment.
+type CrossReference struct {
+	Source    Issue     // the mentioning item as the event carries it (title, body, state, author)
+	Actor     string    // who wrote the mention
+	ActorType string    // "User" or "Bot"
+	At        time.Time // when the mention was made
+}

@@ -64,6 +64,11 @@ type GitHub interface {
 	// GetIssue reads an issue or pull request; with an etag the read is
 	// conditional and notModified reports a 304.
 	GetIssue(ctx context.Context, r ref.Ref, etag string) (iss Issue, notModified bool, err error)
+	// CrossReferences reads the cross-referenced events of an issue's
+	// timeline, oldest first; cursor is what the previous read returned
+	// ("" for none), and notModified says nothing was added since (free
+	// of rate limit).
+	CrossReferences(ctx context.Context, r ref.Ref, cursor string) (refs []CrossReference, newCursor string, notModified bool, err error)
 	// ListComments lists an item's comments updated at or after since (all
 	// when zero), oldest first.
 	ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]Comment, error)

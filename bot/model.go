@@ -68,6 +68,10 @@ const (
 	OriginDocument = "document" // a link in the subgoal's own table row
 	OriginConfig   = "config"   // a [[goals.links]] entry
 	OriginCommand  = "command"  // a /goal track command
+	// OriginDiscovery is a placement discovery made (shown "(auto)"); the
+	// tracker replaces these links whenever it places a goal's discovered
+	// items again, and /goal untrack removes them for good.
+	OriginDiscovery = "discovery"
 )
 
 // Link ties one subgoal of a goal to an item.

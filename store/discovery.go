@@ -119,13 +119,9 @@ func (db *DB) DiscoveredGoals(ctx context.Context, item ref.Ref) ([]string, erro
 	return out, rows.Err()
 }
 
-// DiscoveredPlacement is where placement put one discovered item of a goal.
-type DiscoveredPlacement struct {
-	Item    ref.Ref
-	Subgoal string // "" when related, not placed
-	Rule    string
-	Auto    bool
-}
+// DiscoveredPlacement is where placement put one discovered item of a
+// goal (bot.DiscoveredPlacement, named here for the store's callers).
+type DiscoveredPlacement = bot.DiscoveredPlacement
 
 // SetPlacements records the placement last computed for goal's discovered
 // items, in one transaction: every source row of an item gets its
@@ -266,4 +262,58 @@ func orAll(goal string) string {
 		return "every goal"
 	}
 	return goal
+}
+
+// ReplaceDiscoveryLinks makes links the whole set of goal's links placed
+// by discovery (origin bot.OriginDiscovery), in one transaction; links of
+// other origins are untouched. It reports whether the set changed.
+func (db *DB) ReplaceDiscoveryLinks(ctx context.Context, goal string, links []bot.Link) (changed bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, db.rebind(`SELECT subgoal, item FROM links WHERE goal = ? AND origin = ?`), goal, bot.OriginDiscovery)
+		if err != nil {
+			return err
+		}
+		have := map[[2]string]bool{}
+		for rows.Next() {
+			var k [2]string
+			if err := rows.Scan(&k[0], &k[1]); err != nil {
+				rows.Close()
+				return err
+			}
+			have[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		want := map[[2]string]bool{}
+		for _, l := range links {
+			want[[2]string{l.Subgoal, l.Item.String()}] = true
+		}
+		if len(want) == len(have) {
+			same := true
+			for k := range want {
+				same = same && have[k]
+			}
+			if same {
+				return nil
+			}
+		}
+		changed = true
+		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM links WHERE goal = ? AND origin = ?`), goal, bot.OriginDiscovery); err != nil {
+			return err
+		}
+		now := db.Now().UTC()
+		for _, l := range links {
+			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				goal, l.Subgoal, l.Item.String(), bot.OriginDiscovery, "", now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("replace discovery links of %s: %w", goal, err)
+	}
+	return changed, nil
 }

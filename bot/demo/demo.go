@@ -229,5 +229,30 @@ func Timeline() []Step {
 			Do: func(p *Play) sandbox.Delivery {
 				return p.SB.Merge("nikomatsakis", RFCRepo, SendBoundRFC)
 			}},
+		// Discovery (no command): the description names the subgoal, so
+		// goalbot places the PR there itself, shown "(auto)".
+		{Say: "petrochenkov opens the async drop implementation PR; its description says \"Part of rust-lang/goals#105: implementation work\"", After: 3 * time.Hour,
+			Do: func(p *Play) sandbox.Delivery {
+				_, d := p.SB.OpenPull("petrochenkov", RustRepo, "Async drop: lower drop glue for async destructors",
+					fmt.Sprintf("Lowers drop glue for types with async destructors.\n\nPart of %s#%d: implementation work\n", TrackingRepo, TrackingIssue))
+				return d
+			}},
+		// Discovery that cannot place: an RFC naming only the goal, with
+		// several RFC rows free, is listed under "Related, not placed".
+		{Say: "tmandry opens an RFC that mentions the goal but no subgoal, and proposes to merge it", After: 2 * time.Hour,
+			Do: func(p *Play) sandbox.Delivery {
+				is, d := p.SB.OpenPull("tmandry", RFCRepo, "Async iteration: the AsyncIterator trait",
+					fmt.Sprintf("This RFC proposes the async iteration trait.\n\nSee %s#%d for the goal.\n", TrackingRepo, TrackingIssue))
+				if !d.OK() {
+					return d
+				}
+				p.SB.Comment("tmandry", RFCRepo, is.Number, "@rfcbot fcp merge")
+				saved := p.reviewers
+				p.reviewers = map[string]bool{"tmandry": true, "joshtriplett": false, "nikomatsakis": false}
+				p.SB.Comment("rfcbot", RFCRepo, is.Number, p.statusText("tmandry", "merge"))
+				p.reviewers = saved
+				p.SB.AddLabel("rfcbot", RFCRepo, is.Number, "proposed-final-comment-period")
+				return p.SB.AddLabel("rfcbot", RFCRepo, is.Number, "disposition-merge")
+			}},
 	}
 }

@@ -102,6 +102,13 @@ func (g *Gateway) GetIssue(ctx context.Context, r ref.Ref, etag string) (bot.Iss
 	return g.c.GetIssue(ctx, r, etag)
 }
 
+// CrossReferences reads the cross-referenced events of an issue's timeline
+// (see Client.CrossReferences).
+func (g *Gateway) CrossReferences(ctx context.Context, r ref.Ref, cursor string) ([]bot.CrossReference, string, bool, error) {
+	g.count("CrossReferences")
+	return g.c.CrossReferences(ctx, r, cursor)
+}
+
 // ListComments lists an item's comments (see Client.ListComments).
 func (g *Gateway) ListComments(ctx context.Context, r ref.Ref, since time.Time) ([]bot.Comment, error) {
 	g.count("ListComments")

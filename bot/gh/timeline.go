@@ -6,20 +6,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/google/go-github/v62/github"
 )
 
-// Reference is a cross-referenced event of an issue's timeline: the issue
-// or pull request Source mentioned it, in its description or a comment.
-type Reference struct {
-	Source    Issue     // the mentioning item as the event carries it (title, body, state, author)
-	Actor     string    // who wrote the mention
-	ActorType string    // "User" or "Bot"
-	At        time.Time // when the mention was made
-}
+// Reference is a cross-referenced event of an issue's timeline
+// (bot.CrossReference, named here for the client's callers).
+type Reference = bot.CrossReference
 
 // timelinePerPage is the page size of timeline reads, GitHub's maximum.
 const timelinePerPage = 100

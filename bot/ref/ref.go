@@ -23,6 +23,18 @@ var aliases = map[string]string{
 	"rust-lang/rust-project-goals": "rust-lang/goals",
 }
 
+// Names returns the names a repository is written by: fullName (owner/repo,
+// lower case) and every former name that now maps to it.
+func Names(fullName string) []string {
+	out := []string{fullName}
+	for old, to := range aliases {
+		if to == fullName {
+			out = append(out, old)
+		}
+	}
+	return out
+}
+
 // New returns a normalised Ref: lower-case owner and repository, renamed
 // repositories mapped to their current name.
 func New(owner, repo string, number int) Ref {

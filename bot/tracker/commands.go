@@ -276,6 +276,9 @@ func (t *Tracker) track(ctx context.Context, tr trigger, p command.Parsed) error
 	if err != nil {
 		return fmt.Errorf("link %s to goal %s: %w", item, g.ID, err)
 	}
+	if err := t.retrack(ctx, g.ID, item); err != nil {
+		return err
+	}
 	// Record what the payload shows now; a full read (comments, FCP
 	// history) follows as a job. A new link is shown even when no status
 	// moves.
@@ -306,6 +309,13 @@ func (t *Tracker) untrack(ctx context.Context, tr trigger, p command.Parsed) err
 	n, err := t.store.RemoveLinks(ctx, goalID, tr.item.Repo)
 	if err != nil {
 		return fmt.Errorf("unlink %s: %w", tr.item.Repo, err)
+	}
+	dropped, err := t.untrackDiscovered(ctx, goalID, tr.item.Repo, tr.author)
+	if err != nil {
+		return err
+	}
+	if n == 0 && dropped {
+		return nil
 	}
 	if n == 0 {
 		what := "any goal"

@@ -69,7 +69,14 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 	if err != nil {
 		return render.GoalView{}, err
 	}
-	return core.View(g, doc, links, items, statuses), nil
+	v := core.View(g, doc, links, items, statuses)
+	core.MarkAuto(&v, links)
+	ps, found, err := t.placements(ctx, g, doc, links)
+	if err != nil {
+		return render.GoalView{}, fmt.Errorf("related items of %s: %w", goalID, err)
+	}
+	v.Related = core.RelatedItems(ps, found, t.rules)
+	return v, nil
 }
 
 // RenderStatus brings the living status comment of a goal in step with the

@@ -46,7 +46,11 @@ func (t *Tracker) BuildDigest(ctx context.Context, week string) (render.DigestVi
 		}
 		in.Goals = append(in.Goals, dg)
 	}
-	return core.BuildDigest(in), nil
+	v := core.BuildDigest(in)
+	if v.Related, err = t.digestRelated(ctx, goals); err != nil {
+		return render.DigestView{}, fmt.Errorf("digest %s: %w", week, err)
+	}
+	return v, nil
 }
 
 // digestGoal reads what the digest needs of one goal, adding its items to

@@ -93,6 +93,7 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if err := t.store.SaveGoal(ctx, g, links); err != nil {
 		return fmt.Errorf("store goal %s: %w", id, err)
 	}
+	t.noteTrackingIssue(g.TrackingIssue)
 	t.logger(ctx).Info().Str("goal", id).Int("subgoals", doc.Count()).Int("links", len(links)).Str("revision", revision).Msg("goal loaded")
 	all, err := t.store.Links(ctx, id)
 	if err != nil {
@@ -112,11 +113,17 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 			return fmt.Errorf("enqueue %d item reads of %s: %w", len(reads), id, err)
 		}
 	}
-	if err := t.Recompute(ctx, id, cause{}); err != nil {
+	if err := t.discoverDocument(ctx, id, doc); err != nil {
+		return err
+	}
+	if err := t.Place(ctx, id, cause{}); err != nil { // places discovered items, then recomputes
 		return err
 	}
 	if g.TrackingIssue.IsZero() {
 		return nil
+	}
+	if err := t.enqueueTimeline(ctx, g); err != nil {
+		return err
 	}
 	return t.enqueueRender(ctx, id) // the document itself may read differently
 }

@@ -17,7 +17,8 @@ import (
 
 // updateItem applies change to the item behind r under the store's row
 // lock, then recomputes every goal linked to it. Items goalbot does not
-// follow (not stored, not linked) are left alone, except, with [fcp]
+// follow (not stored, not linked, not found by discovery) are left alone,
+// except, with [fcp]
 // track_all, one the change shows to be an rfcbot FCP or an MCP: it is
 // stored (state only, for the dashboard; no goal links it, so no comment
 // follows). The links are read before the lock: no store call may run
@@ -27,16 +28,20 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 	if err != nil {
 		return fmt.Errorf("links to %s: %w", r, err)
 	}
+	found, err := t.store.DiscoveredGoals(ctx, r)
+	if err != nil {
+		return fmt.Errorf("goals that discovered %s: %w", r, err)
+	}
 	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists && len(links) == 0 && !trackAll {
+		if !exists && len(links) == 0 && len(found) == 0 && !trackAll {
 			return false, nil
 		}
 		before := *it
 		if err := change(it); err != nil {
 			return false, err
 		}
-		if !exists && len(links) == 0 && !isDecision(*it) {
+		if !exists && len(links) == 0 && len(found) == 0 && !isDecision(*it) {
 			return false, nil
 		}
 		// What the living comment shows of the item: a renamed item is
@@ -52,7 +57,10 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 	if !saved {
 		return nil
 	}
-	return t.recomputeLinked(ctx, links, c)
+	if err := t.recomputeLinked(ctx, links, c); err != nil {
+		return err
+	}
+	return t.placeFound(ctx, found, c)
 }
 
 // isDecision reports whether an item is one goalbot follows org-wide with

@@ -30,6 +30,9 @@ type SyncReport struct {
 	Changed int // items whose read found a change
 	Listed  int // repository listings that found changes (200)
 	Cached  int // repository listings answered 304
+	// Timelines counts the tracking-issue timelines read for discovery,
+	// TimelinesCached those answered 304.
+	Timelines, TimelinesCached int
 }
 
 // Progress is told about each item as reconciliation goes.
@@ -65,7 +68,7 @@ func (t *Tracker) Sync(ctx context.Context, goal string, progress Progress) (Syn
 			progress(done, len(items), r.String())
 		}
 	}
-	var errs []error
+	errs := t.syncTimelines(ctx, goal, &rep) // discovery's reconciliation
 	for _, repo := range repos {
 		failed, err := t.syncRepo(ctx, repo, byRepo[repo], &rep, step)
 		if err != nil {

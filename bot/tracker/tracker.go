@@ -7,6 +7,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,7 @@ type Store interface {
 	Replier
 	DigestStore
 	SyncStore
+	DiscoveryStore
 }
 
 // Queue enqueues follow-up jobs (item refreshes, comment renders).
@@ -77,7 +79,8 @@ type Tracker struct {
 	owner  string       // lease owner id of this process
 	leases atomic.Int64 // numbers each lease attempt
 
-	recomputes atomic.Int64 // recomputations run, see Recomputes
+	recomputes    atomic.Int64 // recomputations run, see Recomputes
+	trackingRepos sync.Map     // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
 
 	renderDelay time.Duration // see Config.RenderDelay
 	monitor     Monitor       // see Config.Monitor
@@ -104,12 +107,14 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	d.Handle(job.HandlerFunc(named("read the comment", t.handleComment)), "issue_comment")
 	d.Handle(job.HandlerFunc(named("answer commands", t.handleCommands)), "issue_comment", "issues", "pull_request_review")
 	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
+	d.Handle(job.HandlerFunc(named("discover references to goals", t.handleDiscovery)), "issues", "pull_request", "issue_comment")
 	river.AddWorker(w, &refreshWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &recomputeWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
 	river.AddWorker(w, &digestWorker{t: t})
 	river.AddWorker(w, &noticeWorker{t: t})
+	river.AddWorker(w, &timelineWorker{t: t})
 }
 
 // RefreshItem is the job that re-reads one item from GitHub.
@@ -151,4 +156,27 @@ func (t *Tracker) logger(ctx context.Context) *zerolog.Logger {
 		return l
 	}
 	return &t.log
+}
+
+// KeepWords returns the repository names of the loaded goals' tracking
+// issues (with their former names). A delivery about an item no goal
+// tracks yet that names one of them may be discovered by a goal, so the
+// receiver keeps its job.
+func (t *Tracker) KeepWords() []string {
+	var out []string
+	t.trackingRepos.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	return out
+}
+
+// noteTrackingIssue remembers r's repository for KeepWords.
+func (t *Tracker) noteTrackingIssue(r ref.Ref) {
+	if r.IsZero() {
+		return
+	}
+	for _, n := range ref.Names(r.FullName()) {
+		t.trackingRepos.Store(n, true)
+	}
 }

@@ -194,7 +194,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		// The tracker's handlers act on tracked items and commands only:
 		// other deliveries about items are finished as they are stored.
 		if !opt.NoSkip {
-			receiver.SkipUntracked(a.GitHub.KnownBotLogin, keepWords(cfg))
+			receiver.SkipUntracked(a.GitHub.KnownBotLogin, keepWords(cfg, a.Tracker.KeepWords))
 		}
 		a.Dashboard, err = dashboard.New(dashboard.Options{
 			Source:  dashboard.StoreSource{Store: db, Now: opt.Now},
@@ -380,12 +380,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 
 // keepWords returns the words that make a delivery about an untracked item
 // keep its job: with [fcp] track_all, rfcbot's and triagebot's FCP and MCP
-// labels and the trusted rfcbot logins, since such an item becomes tracked.
-func keepWords(cfg *config.Config) func() []string {
+// labels and the trusted rfcbot logins, since such an item becomes tracked;
+// and the repositories of the goals' tracking issues (discovery).
+func keepWords(cfg *config.Config, tracking func() []string) func() []string {
 	var words []string
 	if cfg.FCP.TrackAll {
 		words = append(words, "final-comment-period", "major-change", "disposition-")
 		words = append(words, cfg.GitHub.RFCBotLogins...)
 	}
-	return func() []string { return words }
+	return func() []string { return append(tracking(), words...) }
 }

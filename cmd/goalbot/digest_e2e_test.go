@@ -200,8 +200,11 @@ func TestWarmSyncCostsNothing(t *testing.T) {
 	if charged := after.Charged - before.Charged; charged != 0 {
 		t.Errorf("a warm sync of unchanged items was charged %d rate-limit points (by route %v)", charged, after.ByRoute)
 	}
-	if after.NotModified-before.NotModified != rep.Repos || rep.Cached != rep.Repos || rep.Repos != 2 {
-		t.Errorf("warm sync: %d 304s for %d repositories (report %+v)", after.NotModified-before.NotModified, rep.Repos, rep)
+	// One 304 per repository listing, and one for the tracking issue's
+	// timeline (discovery's reconciliation).
+	if after.NotModified-before.NotModified != rep.Repos+1 || rep.Cached != rep.Repos || rep.Repos != 2 ||
+		rep.Timelines != 1 || rep.TimelinesCached != 1 {
+		t.Errorf("warm sync: %d 304s for %d repositories and the timeline (report %+v)", after.NotModified-before.NotModified, rep.Repos, rep)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/store"
 )
@@ -23,6 +24,8 @@ func runDiscovery(t *testing.T, open Opener) {
 		{"UntrackIsRemembered", testUntrackIsRemembered},
 		{"UntrackEveryGoal", testUntrackEveryGoal},
 		{"UntrackRacesDiscovery", testUntrackRacesDiscovery},
+		{"DiscoveryLinksSurviveSaveGoal", testDiscoveryLinks},
+		{"TimelineCursor", testTimelineCursor},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -231,5 +234,67 @@ func testUntrackRacesDiscovery(t *testing.T, db *store.DB) {
 	}
 	if ds := mustDiscovered(t, db, g); len(ds) != 0 {
 		t.Errorf("untracked item listed after the race: %+v", ds)
+	}
+}
+
+// testDiscoveryLinks checks that discovery's links are replaced as a set,
+// report whether they changed, and survive a reload of the goal document
+// (SaveGoal replaces document and config links only).
+func testDiscoveryLinks(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	g := bot.Goal{ID: "2024h2/async", Title: "Async", Source: "dir:x", Doc: &goaldoc.Document{}}
+	doc := bot.Link{Goal: g.ID, Subgoal: "send-bound", Item: rfc3654, Origin: bot.OriginDocument}
+	if err := db.SaveGoal(ctx, g, []bot.Link{doc}); err != nil {
+		t.Fatal(err)
+	}
+	auto := []bot.Link{{Goal: g.ID, Subgoal: "send-bound/rtn-implementation", Item: rust123720}}
+	steps := []struct {
+		name  string
+		links []bot.Link
+		want  bool
+	}{
+		{"first placement", auto, true},
+		{"same again", auto, false},
+		{"moved", []bot.Link{{Goal: g.ID, Subgoal: "send-bound/stabilization", Item: rust123720}}, true},
+		{"none", nil, true},
+		{"back", auto, true},
+	}
+	for _, s := range steps {
+		if changed, err := db.ReplaceDiscoveryLinks(ctx, g.ID, s.links); err != nil || changed != s.want {
+			t.Errorf("%s: ReplaceDiscoveryLinks = %v, %v; want %v", s.name, changed, err, s.want)
+		}
+	}
+	if err := db.SaveGoal(ctx, g, []bot.Link{doc}); err != nil {
+		t.Fatal(err)
+	}
+	links, err := db.Links(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range links {
+		got = append(got, l.Subgoal+" "+l.Item.String()+" "+l.Origin)
+	}
+	checkKeys(t, "links after SaveGoal", got, []string{
+		"send-bound rust-lang/rfcs#3654 document",
+		"send-bound/rtn-implementation rust-lang/rust#123720 discovery",
+	})
+}
+
+func testTimelineCursor(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	if cur, err := db.TimelineCursor(ctx, "g"); err != nil || cur != "" {
+		t.Fatalf("cursor before any read = %q, %v; want empty", cur, err)
+	}
+	for _, want := range []string{"1:30:\"abc\"", "2:5:\"def\""} {
+		if err := db.SetTimelineCursor(ctx, "g", want); err != nil {
+			t.Fatal(err)
+		}
+		if cur, err := db.TimelineCursor(ctx, "g"); err != nil || cur != want {
+			t.Errorf("cursor = %q, %v; want %q", cur, err, want)
+		}
+	}
+	if cur, _ := db.TimelineCursor(ctx, "other"); cur != "" {
+		t.Errorf("another goal's cursor = %q, want empty", cur)
 	}
 }
