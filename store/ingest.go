@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -270,6 +271,20 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		rows = append(rows, r)
 		rowIdx = append(rowIdx, i)
 	}
+
+	// Rows (and so their jobs) in delivery-id order: concurrent batches on
+	// PostgreSQL then take their row and unique-key locks in one order and
+	// cannot deadlock on each other's duplicates.
+	order := make([]int, len(rows))
+	for k := range order {
+		order[k] = k
+	}
+	sort.Slice(order, func(a, b int) bool { return rows[order[a]].d.ID < rows[order[b]].d.ID })
+	sortedRows, sortedIdx := make([]*ingestReq, len(rows)), make([]int, len(rows))
+	for k, o := range order {
+		sortedRows[k], sortedIdx[k] = rows[o], rowIdx[o]
+	}
+	rows, rowIdx = sortedRows, sortedIdx
 
 	// Prepared before the transaction takes the writer's one connection.
 	stmt, err := in.stmt(ctx, in.insertQuery(len(rows)))
