@@ -295,11 +295,13 @@ func TestDashboardBrowser(t *testing.T) {
 		{"/people/scottmcm", []string{"Unresolved concerns raised by scottmcm", "naming-of-rtn"}},
 	})
 
-	// The rest: resolved, FCP, MCP seconded and accepted, finished, merged.
+	// The rest: resolved, FCP, MCP seconded and accepted, finished, merged;
+	// then the discovered PR and RFC #3658, whose FCP proposal is open.
 	playTo(3, len(steps))
 	b.checkPages(t, base, "end", []pageCheck{
 		{goal, []string{"accepted", "RFC merged", "FCP finished to merge", "ended 2024-08-", "in-fcp → fcp-finished", "fcp-finished → accepted"}},
-		{"/fcps", []string{"Recently finished", "rust-lang/rfcs#3654", "rust-lang/compiler-team#727", "No open proposals."}},
+		{"/fcps", []string{"Recently finished", "rust-lang/rfcs#3654", "rust-lang/compiler-team#727",
+			"Open proposals", "rust-lang/rfcs#3658", "Async iteration: the AsyncIterator trait"}},
 		{"/people/pnkfelix", []string{"Past reviews", "rust-lang/rfcs#3654", "☐ not ticked"}},
 	})
 }
