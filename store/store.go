@@ -106,7 +106,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// of the pool's). On SQLite there is one: SQLite's write lock (with
 	// WAL, readers do not block it) and the busy timeout order the two
 	// writers; on PostgreSQL one per committing batch.
-	writer, err := sql.Open(driver, dsn)
+	writerDSN := dsn
+	if dialect == SQLite {
+		// The writer leaves checkpoints to the checkpointer (see
+		// ingester.checkpoints): copying the log into the database file is
+		// then not on the acknowledgements' path.
+		writerDSN += "&_pragma=wal_autocheckpoint(0)"
+	}
+	writer, err := sql.Open(driver, writerDSN)
 	if err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)

@@ -2,13 +2,17 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/store"
 	"github.com/goalbot/goalbot/store/storetest"
+	"github.com/riverqueue/river"
 )
 
 func TestSQLite(t *testing.T) {
@@ -91,4 +95,44 @@ func TestPostgresReplicasMigrateTogether(t *testing.T) {
 			t.Errorf("replica %d: %v", i, err)
 		}
 	}
+}
+
+// TestSQLiteIngestLogIsCheckpointed: the writer leaves checkpoints to the
+// ingester's checkpointer, which must copy what ingest wrote into the
+// database file; were it missing, the log would only grow and the file
+// would stay as migrations left it.
+func TestSQLiteIngestLogIsCheckpointed(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "goalbot.db")
+	db := openMigrated(t, "sqlite:"+path)
+	if _, err := db.NewQueue(&river.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSize(t, path)
+	payload := []byte(`{"action":"labeled","body":"` + strings.Repeat("x", 64<<10) + `"}`)
+	const n = 40 // 2.5 MiB: over SQLite's 1,000-page threshold for a checkpoint
+	for i := 0; i < n; i++ {
+		d := bot.Delivery{ID: fmt.Sprintf("ckpt-%d", i), Event: "issues", Action: "labeled", Repo: "rust-lang/rfcs",
+			Payload: payload, ReceivedAt: time.Now()}
+		if _, err := db.Ingest(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for fileSize(t, path) < before+n*int64(len(payload)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file is %d bytes 10 s after ingesting %d bytes (it was %d): the log was not checkpointed",
+				fileSize(t, path), n*len(payload), before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
 }

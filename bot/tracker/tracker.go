@@ -158,16 +158,23 @@ func (t *Tracker) logger(ctx context.Context) *zerolog.Logger {
 	return &t.log
 }
 
-// KeepWords returns the repository names of the loaded goals' tracking
-// issues (with their former names). A delivery about an item no goal
-// tracks yet that names one of them may be discovered by a goal, so the
-// receiver keeps its job.
+// KeepWords returns the words whose presence in a delivery about an item
+// no goal tracks yet means a handler may still act on it, so the receiver
+// keeps its job: the repository names of the loaded goals' tracking issues
+// (with their former names), since discovery may place the item; and with
+// [fcp] track_all, rfcbot's and triagebot's FCP and MCP labels and the
+// trusted rfcbot logins, since such an item becomes followed. It is the
+// receiver's side of updateItem's and handleDiscovery's rules.
 func (t *Tracker) KeepWords() []string {
 	var out []string
 	t.trackingRepos.Range(func(k, _ any) bool {
 		out = append(out, k.(string))
 		return true
 	})
+	if t.cfg != nil && t.cfg.FCP.TrackAll {
+		out = append(out, "final-comment-period", "major-change", "disposition-")
+		out = append(out, t.cfg.GitHub.RFCBotLogins...)
+	}
 	return out
 }
 

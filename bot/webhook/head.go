@@ -55,10 +55,11 @@ func (h head) item() string {
 // on commands in their text.
 var itemEvents = map[string]bool{"issues": true, "pull_request": true, "issue_comment": true, "pull_request_review": true}
 
-// mayHoldCommand reports whether body might hold a command: "/goal" or a
-// mention of login anywhere in it (in any field, escaped or not). It errs
-// on the side of yes; command.Find decides for real in the job.
-func mayHoldCommand(body []byte, login string) bool {
+// mayHoldCommand reports whether a payload might hold a command: "/goal"
+// or a mention of login anywhere in it (in any field, escaped or not).
+// lower is the payload lower-cased by lowerASCII. It errs on the side of
+// yes; command.Find decides for real in the job.
+func mayHoldCommand(body, lower []byte, login string) bool {
 	if bytes.Contains(body, []byte("/goal")) || bytes.Contains(body, []byte(`\/goal`)) || bytes.Contains(body, []byte(`\u002fgoal`)) {
 		return true
 	}
@@ -69,40 +70,30 @@ func mayHoldCommand(body []byte, login string) bool {
 	if login == "" {
 		return true // who would be mentioned is unknown
 	}
-	return containsFold(body, "@"+login) || containsFold(body, `\u0040`+login)
+	return containsFold(lower, "@"+login) || containsFold(lower, `\u0040`+login)
 }
 
-// containsFold reports whether s holds sub, ASCII case folded.
-func containsFold(s []byte, sub string) bool {
-	b := []byte(sub)
-	n := len(b)
-	if n == 0 {
-		return true
-	}
-	lo, up := lowerASCII(b[0]), upperASCII(b[0])
-	for i := 0; i+n <= len(s); i++ {
-		j := bytes.IndexFunc(s[i:], func(r rune) bool { return r == rune(lo) || r == rune(up) })
-		if j < 0 {
-			return false
+// lowerASCII returns a copy of b with ASCII letters lower-cased, so that
+// several words can then be looked for with containsFold: one pass over a
+// payload instead of one case-folding scan per word.
+func lowerASCII(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		i += j
-		if i+n <= len(s) && bytes.EqualFold(s[i:i+n], b) {
-			return true
+		out[i] = c
+	}
+	return out
+}
+
+// containsFold reports whether lower, a text lowerASCII returned, holds
+// word, ASCII case folded.
+func containsFold(lower []byte, word string) bool {
+	for i := 0; i < len(word); i++ {
+		if c := word[i]; 'A' <= c && c <= 'Z' {
+			return bytes.Contains(lower, lowerASCII([]byte(word)))
 		}
 	}
-	return false
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func upperASCII(c byte) byte {
-	if 'a' <= c && c <= 'z' {
-		return c - ('a' - 'A')
-	}
-	return c
+	return bytes.Contains(lower, []byte(word))
 }

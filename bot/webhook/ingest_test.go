@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -139,6 +140,52 @@ func TestParseHead(t *testing.T) {
 		got, ok := parseHead([]byte(tt.body))
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("parseHead(%s) = %+v, %v; want %+v, %v", tt.body, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	lower := lowerASCII([]byte(`{"body":"Ping @GoalBot and RFCBot; see Rust-Lang/Goals#105 — Ünïcode"}`))
+	for _, tt := range []struct {
+		word string
+		want bool
+	}{
+		{"@goalbot", true},
+		{"@GOALBOT", true},
+		{"rfcbot", true},
+		{"rust-lang/goals", true},
+		{"Rust-Lang/Goals", true},
+		{"Ünïcode", true},  // non-ASCII bytes are compared as they are
+		{"ünïcode", false}, // (only ASCII is folded)
+		{"@rustbot", false},
+		{"rust-lang/rfcs", false},
+	} {
+		if got := containsFold(lower, tt.word); got != tt.want {
+			t.Errorf("containsFold(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkSkippable is the receiver's decision for an untracked delivery
+// with the keep words of a configuration that follows every FCP and two
+// goal periods' tracking repositories: the check runs on every delivery.
+func BenchmarkSkippable(b *testing.B) {
+	body, err := os.ReadFile("../bench/testdata/issues.labeled.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc, err := New(newItemStore(), []string{"s"}, []string{"issues"}, zerolog.Nop(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	words := []string{"rust-lang/rust-project-goals", "rust-lang/goals", "final-comment-period", "major-change", "disposition-", "rfcbot", "mscbot"}
+	rc.SkipUntracked(func() string { return "goalbot[bot]" }, func() []string { return words })
+	h, _ := parseHead(body)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if rc.skippable("issues", h, body) == "" {
+			b.Fatal("the untracked delivery was not skippable")
 		}
 	}
 }

@@ -194,12 +194,16 @@ func (rc *Receiver) skippable(event string, h head, body []byte) string {
 		return ""
 	}
 	item := h.item()
-	if item == "" || mayHoldCommand(body, rc.login()) {
+	if item == "" {
+		return ""
+	}
+	lower := lowerASCII(body)
+	if mayHoldCommand(body, lower, rc.login()) {
 		return ""
 	}
 	if rc.keep != nil {
 		for _, w := range rc.keep() {
-			if w != "" && containsFold(body, w) {
+			if w != "" && containsFold(lower, w) {
 				return ""
 			}
 		}

@@ -100,6 +100,9 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		return nil, err
 	}
 	a.DB = db
+	db.SetIngestOptions(store.IngestOptions{CheckpointFailed: func(err error) {
+		log.Warn().Err(err).Msg("SQLite checkpoint failed; the log grows until one succeeds")
+	}})
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -194,7 +197,7 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		// The tracker's handlers act on tracked items and commands only:
 		// other deliveries about items are finished as they are stored.
 		if !opt.NoSkip {
-			receiver.SkipUntracked(a.GitHub.KnownBotLogin, keepWords(cfg, a.Tracker.KeepWords))
+			receiver.SkipUntracked(a.GitHub.KnownBotLogin, a.Tracker.KeepWords)
 		}
 		a.Dashboard, err = dashboard.New(dashboard.Options{
 			Source:  dashboard.StoreSource{Store: db, Now: opt.Now},
@@ -376,17 +379,4 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv env) 
 	sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
 	return app.Shutdown(sctx)
-}
-
-// keepWords returns the words that make a delivery about an untracked item
-// keep its job: with [fcp] track_all, rfcbot's and triagebot's FCP and MCP
-// labels and the trusted rfcbot logins, since such an item becomes tracked;
-// and the repositories of the goals' tracking issues (discovery).
-func keepWords(cfg *config.Config, tracking func() []string) func() []string {
-	var words []string
-	if cfg.FCP.TrackAll {
-		words = append(words, "final-comment-period", "major-change", "disposition-")
-		words = append(words, cfg.GitHub.RFCBotLogins...)
-	}
-	return func() []string { return append(tracking(), words...) }
 }
