@@ -82,7 +82,17 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if dialect == SQLite {
 		where = "SQLite database " + sqlitePath(dsn)
 	}
-	sqldb, err := sql.Open(driver, dsn)
+	var g *gate // SQLite: this process's writers, in turn (see gate)
+	open := func(dsn string, priority bool) (*sql.DB, error) {
+		if dialect == SQLite {
+			return openGated(dsn, g, priority)
+		}
+		return sql.Open(driver, dsn)
+	}
+	if dialect == SQLite {
+		g = &gate{}
+	}
+	sqldb, err := open(dsn, false)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", where, err)
 	}
@@ -113,7 +123,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// then not on the acknowledgements' path.
 		writerDSN += "&_pragma=wal_autocheckpoint(0)"
 	}
-	writer, err := sql.Open(driver, writerDSN)
+	writer, err := open(writerDSN, true)
 	if err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
