@@ -54,6 +54,9 @@ func TestStmtCacheNestedSameQuery(t *testing.T) {
 		var x int
 		outer.Scan(&x)
 		seen = append(seen, x)
+		if len(seen) > 3 {
+			t.Fatalf("outer rows start over: %v", seen)
+		}
 		if s := sum(); s != 6 {
 			t.Errorf("inner sum %d, want 6", s)
 		}
