@@ -12,6 +12,7 @@ import (
 	"github.com/goalbot/goalbot/bot/status"
 	"github.com/goalbot/goalbot/config"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // rules is the ordered rule list: config overrides, then the defaults.
@@ -126,16 +127,57 @@ func (t *Tracker) goalDoc(ctx context.Context, goalID string) (bot.Goal, *goaldo
 // enqueueRender asks for a render of the goal's living comment a moment
 // from now, so that a burst of changes (a goal loading hundreds of items)
 // is written once or a few times, not once per change; renders that find
-// nothing new since the last write end at once.
+// nothing new since the last write end at once. Like RecomputeGoal, a goal
+// has two render slots: a change finds the first waiting and joins it, or
+// running (it may have read the store before the change) and takes the
+// second. The delay counts from the first change of a burst.
 func (t *Tracker) enqueueRender(ctx context.Context, goalID string) error {
-	opts := &river.InsertOpts{}
-	if t.renderDelay > 0 {
-		opts.ScheduledAt = time.Now().Add(t.renderDelay)
+	at := time.Now().Add(t.renderDelay)
+	for _, again := range []bool{false, true} {
+		opts := &river.InsertOpts{UniqueOpts: recomputeUnique()}
+		if t.renderDelay > 0 {
+			opts.ScheduledAt = at
+		}
+		res, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID, Again: again}, opts)
+		if err != nil {
+			return fmt.Errorf("enqueue render of %s: %w", goalID, err)
+		}
+		if !res.UniqueSkippedAsDuplicate {
+			t.promoteWhenDue(res.Job, at)
+			return nil
+		}
+		if res.Job != nil && res.Job.State != rivertype.JobStateRunning {
+			return nil // a waiting render will read this change
+		}
 	}
-	if _, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID}, opts); err != nil {
+	// Both slots are running: one more render, outside the slots.
+	res, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID}, &river.InsertOpts{ScheduledAt: at})
+	if err != nil {
 		return fmt.Errorf("enqueue render of %s: %w", goalID, err)
 	}
+	t.promoteWhenDue(res.Job, at)
 	return nil
+}
+
+// promoteWhenDue makes a delayed job available when it is due. River
+// promotes scheduled jobs only every 5 s, which made a living comment lag
+// a change by 2 to 7 s; if this process stops first, River's own promotion
+// still runs the job.
+func (t *Tracker) promoteWhenDue(job *rivertype.JobRow, at time.Time) {
+	if job == nil || job.State != rivertype.JobStateScheduled {
+		return
+	}
+	time.AfterFunc(time.Until(at), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		j, err := t.queue.JobGet(ctx, job.ID)
+		if err != nil || j.State != rivertype.JobStateScheduled {
+			return // gone, promoted, or the store is closing: nothing to do
+		}
+		if _, err := t.queue.JobRetry(ctx, job.ID); err != nil {
+			t.log.Debug().Err(err).Int64("job", job.ID).Msg("could not make a due render available; River's scheduler will")
+		}
+	})
 }
 
 // goalItems loads every stored item of a goal in one query; items linked

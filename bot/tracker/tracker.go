@@ -52,6 +52,10 @@ type Queue interface {
 	// InsertMany enqueues a batch in one statement (the refreshes of a
 	// goal being loaded), so that all of them wait before any finishes.
 	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	// JobGet and JobRetry make a delayed render available when it is due
+	// (see enqueueRender).
+	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobRetry(ctx context.Context, id int64) (*rivertype.JobRow, error)
 }
 
 // Config holds the tracker's collaborators and settings.
@@ -127,7 +131,9 @@ func (RefreshItem) Kind() string { return "refresh_item" }
 
 // RenderStatus is the job that brings a goal's living comment in step.
 type RenderStatus struct {
-	Goal string `json:"goal"`
+	Goal string `json:"goal" river:"unique"`
+	// Again marks the second slot of a goal, taken while the first runs.
+	Again bool `json:"again,omitempty" river:"unique"`
 }
 
 // Kind names the job.

@@ -1,0 +1,138 @@
+package tracker
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/rs/zerolog"
+)
+
+// slotQueue is a Queue that keeps River's uniqueness by kind and args and
+// records promotions.
+type slotQueue struct {
+	mu       sync.Mutex
+	jobs     map[string]*rivertype.JobRow // unique key → job
+	byID     map[int64]*rivertype.JobRow
+	inserts  int
+	promoted []int64
+}
+
+func newSlotQueue() *slotQueue {
+	return &slotQueue{jobs: map[string]*rivertype.JobRow{}, byID: map[int64]*rivertype.JobRow{}}
+}
+
+func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.inserts++
+	r := args.(RenderStatus)
+	key := r.Goal
+	if r.Again {
+		key += "/again"
+	}
+	unique := opts != nil && opts.UniqueOpts.ByArgs
+	if j, ok := q.jobs[key]; ok && unique && j.State != rivertype.JobStateCompleted {
+		return &rivertype.JobInsertResult{Job: j, UniqueSkippedAsDuplicate: true}, nil
+	}
+	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: r.Kind(), State: rivertype.JobStateAvailable}
+	if opts != nil && opts.ScheduledAt.After(time.Now()) {
+		j.State, j.ScheduledAt = rivertype.JobStateScheduled, opts.ScheduledAt
+	}
+	if unique {
+		q.jobs[key] = j
+	}
+	q.byID[j.ID] = j
+	cp := *j
+	return &rivertype.JobInsertResult{Job: &cp}, nil
+}
+
+func (q *slotQueue) InsertMany(context.Context, []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	return nil, nil
+}
+
+func (q *slotQueue) JobGet(_ context.Context, id int64) (*rivertype.JobRow, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	cp := *q.byID[id]
+	return &cp, nil
+}
+
+func (q *slotQueue) JobRetry(_ context.Context, id int64) (*rivertype.JobRow, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.byID[id].State = rivertype.JobStateAvailable
+	q.promoted = append(q.promoted, id)
+	cp := *q.byID[id]
+	return &cp, nil
+}
+
+func (q *slotQueue) set(id int64, s rivertype.JobState) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.byID[id].State = s
+}
+
+// TestEnqueueRenderSlots: a burst of changes shares one waiting render; a
+// change while that render runs takes the second slot; one while both run
+// gets a render of its own, so no change is left unrendered.
+func TestEnqueueRenderSlots(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop()}
+	for i := 0; i < 50; i++ {
+		if err := tr.enqueueRender(ctx, "g"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(q.byID); n != 1 {
+		t.Fatalf("50 changes made %d render jobs, want 1", n)
+	}
+	q.set(1, rivertype.JobStateRunning)
+	tr.enqueueRender(ctx, "g")
+	tr.enqueueRender(ctx, "g")
+	if n := len(q.byID); n != 2 {
+		t.Fatalf("changes while the first render runs made %d jobs in all, want 2", n)
+	}
+	q.set(2, rivertype.JobStateRunning)
+	tr.enqueueRender(ctx, "g")
+	if n := len(q.byID); n != 3 {
+		t.Fatalf("a change while both slots run made %d jobs in all, want 3", n)
+	}
+	tr.enqueueRender(ctx, "other")
+	if n := len(q.byID); n != 4 {
+		t.Fatalf("another goal's change made %d jobs in all, want 4", n)
+	}
+}
+
+// TestDelayedRenderPromotedWhenDue: a delayed render is made available
+// when it is due rather than at River's next promotion, and a job that ran
+// meanwhile is left alone.
+func TestDelayedRenderPromotedWhenDue(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop(), renderDelay: 30 * time.Millisecond}
+	tr.enqueueRender(ctx, "g")
+	tr.enqueueRender(ctx, "h")
+	q.set(2, rivertype.JobStateCompleted) // "h" ran already (River promoted it)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		j, _ := q.JobGet(ctx, 1)
+		if j.State == rivertype.JobStateAvailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("render still %s 5 s after it was due", j.State)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // h's timer has fired too
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.promoted) != 1 || q.promoted[0] != 1 {
+		t.Errorf("promoted %v, want only job 1", q.promoted)
+	}
+}
