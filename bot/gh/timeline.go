@@ -25,7 +25,9 @@ const timelinePerPage = 100
 // returned (an opaque cursor holding that page, its length and its ETag)
 // and, when the last page was not full and GitHub answers 304 (free of
 // rate limit), notModified is true and nothing else is read. Otherwise the
-// whole timeline is read again. Errors are classified.
+// whole timeline is read again (for a one-page timeline, the answer to the
+// conditional read is that page: it is not asked for twice). Errors are
+// classified.
 func (c *Client) CrossReferences(ctx context.Context, r ref.Ref, etag string) (refs []Reference, newETag string, notModified bool, err error) {
 	if r.IsZero() || r.Owner == "" || r.Repo == "" {
 		return nil, "", false, fmt.Errorf("read timeline: incomplete reference %q", r)
@@ -47,19 +49,28 @@ func (c *Client) CrossReferences(ctx context.Context, r ref.Ref, etag string) (r
 		resp, err := gc.Do(ctx, req, &evs)
 		return evs, resp, err
 	}
+	var (
+		evs  []*github.Timeline
+		resp *github.Response
+	)
 	if cur, ok := parseTimelineCursor(etag); ok && cur.count < timelinePerPage {
-		_, resp, err := get(cur.page, cur.etag)
+		evs, resp, err = get(cur.page, cur.etag)
 		if isNotModified(resp, err) {
 			return nil, etag, true, nil
 		}
 		if err != nil {
 			return nil, "", false, fmt.Errorf("read timeline of %s (page %d): %w", r, cur.page, Classify(err))
 		}
+		if cur.page != 1 {
+			resp = nil // the whole timeline is read again, from its first page
+		}
 	}
 	for page := 1; ; {
-		evs, resp, err := get(page, "")
-		if err != nil {
-			return nil, "", false, fmt.Errorf("read timeline of %s (page %d): %w", r, page, Classify(err))
+		if resp == nil {
+			evs, resp, err = get(page, "")
+			if err != nil {
+				return nil, "", false, fmt.Errorf("read timeline of %s (page %d): %w", r, page, Classify(err))
+			}
 		}
 		for _, ev := range evs {
 			if x, ok := referenceFrom(ev); ok {
@@ -69,7 +80,7 @@ func (c *Client) CrossReferences(ctx context.Context, r ref.Ref, etag string) (r
 		if resp.NextPage == 0 {
 			return refs, timelineCursor{page: page, count: len(evs), etag: resp.Header.Get("ETag")}.String(), false, nil
 		}
-		page = resp.NextPage
+		page, resp = resp.NextPage, nil
 	}
 }
 

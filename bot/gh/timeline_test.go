@@ -84,10 +84,17 @@ func TestCrossReferences(t *testing.T) {
 	}
 
 	// A new mention changes the last page: the whole list comes back.
+	// It costs one request: the answer to the conditional read of a
+	// one-page timeline is that page.
 	issue, _ := s.OpenIssue("tmandry", "rust-lang/rust", "Tracking issue for RTN", "Goal: rust-lang/rust-project-goals#105 is the old name; rust-lang/goals#105")
+	before = s.Stats()
 	refs, _, notModified, err = c.CrossReferences(ctx, goal105, cursor)
+	after = s.Stats()
 	if err != nil || notModified || len(refs) != 3 || refs[2].Source.Repo != ref.New("rust-lang", "rust", issue.Number) {
 		t.Errorf("after a new mention = %v, notModified %v, %v", sources(refs), notModified, err)
+	}
+	if n := after.Reads - before.Reads; n != 1 {
+		t.Errorf("changed one-page timeline read with %d requests, want 1", n)
 	}
 }
 
