@@ -49,6 +49,9 @@ const (
 // locks so that transactions never upgrade from read to write and deadlock.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 
+// postgresConns is the size of the PostgreSQL pool the workers share.
+const postgresConns = 20
+
 // DB is an open store.
 type DB struct {
 	db      *sql.DB
@@ -101,7 +104,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// also serialises our own transactions without SQLITE_BUSY.
 		sqldb.SetMaxOpenConns(1)
 	} else {
-		sqldb.SetMaxOpenConns(20)
+		// Idle connections are kept (database/sql keeps two by default):
+		// with more workers than that, every query past the second opened
+		// a new connection, and PostgreSQL forked a backend for it.
+		sqldb.SetMaxOpenConns(postgresConns)
+		sqldb.SetMaxIdleConns(postgresConns)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -9,6 +9,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/goalbot/goalbot/bot/demo"
 	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/sandbox"
+	"github.com/goalbot/goalbot/config"
 	"github.com/goalbot/goalbot/store/storetest"
 )
 
@@ -30,7 +33,14 @@ type replicas struct {
 
 func startReplicas(t testing.TB, dbURL string, n int) *replicas {
 	t.Helper()
-	o := demoOptions{DatabaseURL: dbURL, Level: "warn", App: AppOptions{Workers: 8}}
+	return startReplicasWith(t, demoOptions{DatabaseURL: dbURL}, n)
+}
+
+// startReplicasWith is startReplicas with the first replica's demo options
+// (a Configure hook adding goals, say).
+func startReplicasWith(t testing.TB, o demoOptions, n int) *replicas {
+	t.Helper()
+	o.Level, o.App.Workers = "warn", 8
 	logs := &logBuffer{}
 	o.Listen, o.Log = "127.0.0.1:0", logs
 	e, err := startDemo(context.Background(), o)
@@ -247,4 +257,91 @@ func BenchmarkDeliveries(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "deliveries/s")
 		})
 	}
+}
+
+// BenchmarkReplicasOverGoals measures what a second replica adds on work
+// spread over 20 goals of 5 items each while GitHub takes 50 ms per
+// request: rfcbot's label toggled on the 100 items by 16 senders at once,
+// each change recomputed under its goal's lock and rendered to its living
+// comment. A replica's 8 workers spend most of their time waiting on
+// GitHub, so a second one should nearly double the rate unless something
+// (a lock, the store) serialises them.
+func BenchmarkReplicasOverGoals(b *testing.B) {
+	if os.Getenv("GOALBOT_TEST_POSTGRES_URL") == "" {
+		b.Skip("GOALBOT_TEST_POSTGRES_URL is not set")
+	}
+	const goals, items = 20, 5
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			var refs []int
+			r := startReplicasWith(b, demoOptions{DatabaseURL: storetest.PostgresURL(b),
+				Configure: func(cfg *config.Config, sb *sandbox.Server) {
+					refs = manyGoals(dir, sb, goals, items)
+					cfg.Goals = append(cfg.Goals, config.GoalSource{Dir: dir})
+				}}, n)
+			if err := r.e.App.Tracker.LoadGoals(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			r.waitIdle(b)
+			r.e.SB.SetLatency(50 * time.Millisecond)
+			defer r.e.SB.SetLatency(0)
+			b.ResetTimer()
+			start := time.Now()
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			labelled := make([]atomic.Bool, len(refs))
+			for w := 0; w < 16; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := int(next.Add(1)) - 1
+						if i >= b.N {
+							return
+						}
+						k := i % len(refs)
+						var d sandbox.Delivery
+						if labelled[k].CompareAndSwap(false, true) {
+							d = r.e.SB.AddLabel("rfcbot", demo.RustRepo, refs[k], "proposed-final-comment-period")
+						} else if labelled[k].CompareAndSwap(true, false) {
+							d = r.e.SB.RemoveLabel("rfcbot", demo.RustRepo, refs[k], "proposed-final-comment-period")
+						} else {
+							continue
+						}
+						if !d.OK() {
+							b.Errorf("delivery answered %d (%s)", d.StatusCode, d.Status)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			r.waitIdle(b)
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "deliveries/s")
+		})
+	}
+}
+
+// manyGoals writes goals documents of items rows each, every row linking
+// its own rust-lang/rust issue, seeds those issues and the goals' tracking
+// issues, and returns the issue numbers.
+func manyGoals(dir string, sb *sandbox.Server, goals, items int) []int {
+	now := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+	var nums []int
+	os.MkdirAll(dir, 0o755)
+	for g := 0; g < goals; g++ {
+		var doc strings.Builder
+		fmt.Fprintf(&doc, "# Goal %d\n\n| Metadata | |\n| --- | --- |\n| Point of contact | @nikomatsakis |\n| Status | Accepted |\n| Tracking issue | [rust-lang/goals#%d] |\n\n## Work items\n\n| Task | Owner(s) | Notes |\n| --- | --- | --- |\n", g, 300+g)
+		for i := 0; i < items; i++ {
+			num := 300000 + g*items + i
+			fmt.Fprintf(&doc, "| task %d | @compiler-errors | [rust-lang/rust#%d] |\n", i, num)
+			sb.SeedIssue(sandbox.Issue{Repo: demo.RustRepo, Number: num, Title: fmt.Sprintf("Item %d of goal %d", i, g), State: "open",
+				Author: "compiler-errors", CreatedAt: now, UpdatedAt: now})
+			nums = append(nums, num)
+		}
+		sb.SeedIssue(sandbox.Issue{Repo: demo.TrackingRepo, Number: 300 + g, Title: fmt.Sprintf("Goal %d", g), State: "open", Author: "nikomatsakis", CreatedAt: now, UpdatedAt: now})
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("goal-%02d.md", g)), []byte(doc.String()), 0o644)
+	}
+	return nums
 }
