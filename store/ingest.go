@@ -364,10 +364,9 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		if skip[r.d.ID] {
 			continue
 		}
-		jobs = append(jobs, river.InsertManyParams{
-			Args:       bot.ProcessDelivery{DeliveryID: r.d.ID},
-			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}},
-		})
+		// No unique option: the delivery row's own id, inserted just above
+		// with ON CONFLICT DO NOTHING, already gives each delivery one job.
+		jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: r.d.ID}})
 	}
 	if len(jobs) > 0 {
 		if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
