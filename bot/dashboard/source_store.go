@@ -55,14 +55,7 @@ func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	for _, it := range items {
-		v, err := decodeItem(it)
-		if err != nil {
-			// One bad row must not take the dashboard down: show the
-			// item without its FCP state.
-			v = Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
-				Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone}
-		}
-		snap.Items = append(snap.Items, v)
+		snap.Items = append(snap.Items, itemOf(it))
 	}
 	// Transitions are stored in UTC from the first run on.
 	if snap.Transitions, err = s.Store.Transitions(ctx, "", time.Unix(0, 0).UTC(), now.AddDate(100, 0, 0)); err != nil {
@@ -71,10 +64,8 @@ func (s StoreSource) Snapshot(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
-// decodeGoal returns a stored goal's parsed document. With decodeItem, it
-// is the one place that knows how the store hands documents over (JSON in
-// bot.Goal.Doc today; when that becomes a *goaldoc.Document, return a copy
-// of it, an error when nil).
+// decodeGoal returns a copy of a stored goal's parsed document; a goal
+// stored without one is an error.
 func decodeGoal(g bot.Goal) (goaldoc.Document, error) {
 	if g.Doc == nil {
 		return goaldoc.Document{}, fmt.Errorf("goal %s: no stored document", g.ID)
@@ -82,11 +73,9 @@ func decodeGoal(g bot.Goal) (goaldoc.Document, error) {
 	return *g.Doc, nil
 }
 
-// decodeItem turns a stored item into the dashboard's, decoding its FCP and
-// MCP state. It is the one place that knows how item state is stored: when
-// bot.Item carries typed fcp.State and fcp.MCP values, it copies them
-// (v.FCP, v.MCP = it.FCP, it.MCP, keeping the none phases for "").
-func decodeItem(it bot.Item) (Item, error) {
+// itemOf turns a stored item into the dashboard's: an item the store has
+// no FCP or MCP state for reads as the none phases.
+func itemOf(it bot.Item) Item {
 	v := Item{Ref: it.Ref, Kind: it.Kind, Title: it.Title, State: it.State, IsPull: it.IsPull, Labels: it.Labels,
 		Author: it.Author, UpdatedAt: it.UpdatedAt, Gone: it.Gone,
 		FCP: fcp.State{Phase: fcp.PhaseNone}, MCP: fcp.MCP{Phase: fcp.MCPNone}}
@@ -96,5 +85,5 @@ func decodeItem(it bot.Item) (Item, error) {
 	if it.MCP.Phase != "" {
 		v.MCP = it.MCP
 	}
-	return v, nil
+	return v
 }

@@ -76,9 +76,9 @@ func TestStoreSource(t *testing.T) {
 	}
 }
 
-func TestDecodeItem(t *testing.T) {
-	v, err := decodeItem(storedItem(Item{Ref: mcp727, MCP: fcp.MCP{Phase: fcp.MCPSeconded, SecondedBy: "wesleywiser"}}))
-	if err != nil || v.MCP.Phase != fcp.MCPSeconded || v.MCP.SecondedBy != "wesleywiser" || v.FCP.Phase != fcp.PhaseNone {
-		t.Errorf("decodeItem = %+v, %v", v, err)
+func TestItemOf(t *testing.T) {
+	v := itemOf(storedItem(Item{Ref: mcp727, MCP: fcp.MCP{Phase: fcp.MCPSeconded, SecondedBy: "wesleywiser"}}))
+	if v.MCP.Phase != fcp.MCPSeconded || v.MCP.SecondedBy != "wesleywiser" || v.FCP.Phase != fcp.PhaseNone {
+		t.Errorf("itemOf = %+v", v)
 	}
 }
