@@ -52,34 +52,13 @@ func splitLines(src []byte) ([]string, []byte) {
 // reported through errf with a 1-based line.
 func readBlocks(lines []string, errf func(line int, format string, args ...any)) []block {
 	var out []block
-	var fence string // the open code fence, "" outside one
-	inComment := false
+	var hid hidden
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
+		if hid.skip(l) {
+			continue
+		}
 		t := strings.TrimSpace(l)
-		switch {
-		case fence != "":
-			if isFenceClose(t, fence) {
-				fence = ""
-			}
-			continue
-		case inComment:
-			if strings.Contains(l, "-->") {
-				inComment = false
-			}
-			continue
-		}
-		if f := fenceOpen(l); f != "" {
-			fence = f
-			continue
-		}
-		if strings.HasPrefix(strings.TrimLeft(l, " "), "<!--") {
-			rest := strings.TrimLeft(l, " ")[4:]
-			if !strings.Contains(rest, "-->") {
-				inComment = true
-			}
-			continue
-		}
 		if h, ok := parseHeading(l); ok {
 			h.line = i + 1
 			out = append(out, block{heading: &h})
@@ -124,6 +103,39 @@ func readBlocks(lines []string, errf func(line int, format string, args ...any))
 		out = append(out, block{table: tb})
 	}
 	return out
+}
+
+// hidden follows the fenced code blocks and HTML comments of a document
+// read line by line: lines goldmark shows as neither prose nor tables.
+type hidden struct {
+	fence     string // the open code fence, "" outside one
+	inComment bool
+}
+
+// skip reports whether line l is hidden — inside, opening or closing a
+// fenced code block or an HTML comment — and moves past it.
+func (h *hidden) skip(l string) bool {
+	switch {
+	case h.fence != "":
+		if isFenceClose(strings.TrimSpace(l), h.fence) {
+			h.fence = ""
+		}
+		return true
+	case h.inComment:
+		if strings.Contains(l, "-->") {
+			h.inComment = false
+		}
+		return true
+	}
+	if f := fenceOpen(l); f != "" {
+		h.fence = f
+		return true
+	}
+	if rest, ok := strings.CutPrefix(strings.TrimLeft(l, " "), "<!--"); ok {
+		h.inComment = !strings.Contains(rest, "-->")
+		return true
+	}
+	return false
 }
 
 // fenceOpen returns the fence marker (``` or ~~~ run) when l opens a

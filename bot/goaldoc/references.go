@@ -138,28 +138,9 @@ func (p *parse) references() {
 func (p *parse) definitionRefs() []occurrence {
 	var out []occurrence
 	lines, _ := splitLines(p.src)
-	fence := ""
-	inComment := false
+	var hid hidden
 	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		switch {
-		case fence != "":
-			if isFenceClose(t, fence) {
-				fence = ""
-			}
-			continue
-		case inComment:
-			if strings.Contains(l, "-->") {
-				inComment = false
-			}
-			continue
-		}
-		if f := fenceOpen(l); f != "" {
-			fence = f
-			continue
-		}
-		if strings.HasPrefix(t, "<!--") {
-			inComment = !strings.Contains(t[4:], "-->")
+		if hid.skip(l) {
 			continue
 		}
 		m := definitionRe.FindStringSubmatch(l)
