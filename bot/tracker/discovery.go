@@ -107,17 +107,45 @@ func handItems(subs []discover.Subgoal, links []bot.Link) []discover.Subgoal {
 // and the goal recomputed (its living comment rendered) when anything
 // shown changed.
 func (t *Tracker) Place(ctx context.Context, goalID string, c cause) error {
-	g, doc, err := t.goalDoc(ctx, goalID)
+	// Under the goal's lock, like a recomputation: two placements of one
+	// goal at once could otherwise store the older one's result last.
+	unlock, err := t.store.LockGoal(ctx, goalID)
+	if err != nil {
+		return fmt.Errorf("lock goal %s: %w", goalID, err)
+	}
+	res, err := t.place(ctx, goalID)
+	unlock()
 	if err != nil {
 		return err
 	}
+	changed := res.moved || res.relinked
+	if changed {
+		t.logger(ctx).Info().Str("goal", goalID).Int("placed", res.placed).Int("found", res.found).Msg("discovered items placed")
+	}
+	c.Shown = c.Shown || changed
+	return t.Recompute(ctx, goalID, c)
+}
+
+// placeResult is what storing a goal's placements did.
+type placeResult struct {
+	moved, relinked bool // a placement, a discovery link changed
+	placed, found   int  // items placed on a row, found in all
+}
+
+// place computes and stores a goal's placements; Place holds the lock.
+func (t *Tracker) place(ctx context.Context, goalID string) (placeResult, error) {
+	var res placeResult
+	g, doc, err := t.goalDoc(ctx, goalID)
+	if err != nil {
+		return res, err
+	}
 	links, err := t.store.Links(ctx, goalID)
 	if err != nil {
-		return fmt.Errorf("links of %s: %w", goalID, err)
+		return res, fmt.Errorf("links of %s: %w", goalID, err)
 	}
 	ps, items, err := t.placements(ctx, g, doc, links)
 	if err != nil {
-		return fmt.Errorf("place items of %s: %w", goalID, err)
+		return res, fmt.Errorf("place items of %s: %w", goalID, err)
 	}
 	var stored []bot.DiscoveredPlacement
 	var auto []bot.Link
@@ -127,26 +155,21 @@ func (t *Tracker) Place(ctx context.Context, goalID string, c cause) error {
 			auto = append(auto, bot.Link{Goal: goalID, Subgoal: p.Subgoal, Item: p.Item, Origin: bot.OriginDiscovery})
 		}
 	}
-	moved, err := t.store.SetPlacements(ctx, goalID, stored)
-	if err != nil {
-		return err
+	if res.moved, err = t.store.SetPlacements(ctx, goalID, stored); err != nil {
+		return res, err
 	}
-	relinked, err := t.store.ReplaceDiscoveryLinks(ctx, goalID, auto)
-	if err != nil {
-		return err
+	if res.relinked, err = t.store.ReplaceDiscoveryLinks(ctx, goalID, auto); err != nil {
+		return res, err
 	}
 	for r, it := range items {
 		if it == nil {
 			if err := t.enqueue(ctx, RefreshItem{Item: r.String()}); err != nil {
-				return err
+				return res, err
 			}
 		}
 	}
-	if moved || relinked {
-		t.logger(ctx).Info().Str("goal", goalID).Int("placed", len(auto)).Int("found", len(ps)).Msg("discovered items placed")
-	}
-	c.Shown = c.Shown || moved || relinked
-	return t.Recompute(ctx, goalID, c)
+	res.placed, res.found = len(auto), len(ps)
+	return res, nil
 }
 
 // handleDiscovery finds references to goals' tracking issues in issue and
