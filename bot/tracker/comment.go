@@ -39,10 +39,17 @@ func (w *renderWorker) Work(ctx context.Context, j *river.Job[RenderStatus]) err
 	err := w.t.RenderStatus(ctx, j.Args.Goal)
 	var busy *leaseBusyError
 	if errors.As(err, &busy) {
-		return river.JobSnooze(time.Second)
+		// The other render (the goal's other slot) takes about as long
+		// as one GitHub edit; a snooze of a second made the last render
+		// of a burst wait most of it for nothing.
+		return river.JobSnooze(leaseRetry)
 	}
 	return jobError(wrap(err, "render the status comment of %s", j.Args.Goal))
 }
+
+// leaseRetry is how soon a render that found the goal's lease taken tries
+// again.
+const leaseRetry = 250 * time.Millisecond
 
 // leaseBusyError says another worker is writing the goal's comment now.
 type leaseBusyError struct{ goal string }

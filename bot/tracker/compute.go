@@ -43,6 +43,9 @@ type cause struct {
 	// being loaded), so the goals are recomputed by a RecomputeGoal job
 	// that the whole burst shares (gatherRecompute) rather than at once.
 	Gather bool
+	// Gathered: this is the recomputation a burst was gathered into; the
+	// burst is over, so its render need not wait to gather more.
+	Gathered bool
 }
 
 // Recompute derives every subgoal status of a goal from the stored items
@@ -88,6 +91,9 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if err := t.enqueueNotices(ctx, g, out.Transitions); err != nil {
 		return err
 	}
+	if c.Gathered {
+		return t.enqueueRenderNow(ctx, goalID)
+	}
 	return t.enqueueRender(ctx, goalID)
 }
 
@@ -132,10 +138,21 @@ func (t *Tracker) goalDoc(ctx context.Context, goalID string) (bot.Goal, *goaldo
 // running (it may have read the store before the change) and takes the
 // second. The delay counts from the first change of a burst.
 func (t *Tracker) enqueueRender(ctx context.Context, goalID string) error {
-	at := time.Now().Add(t.renderDelay)
+	return t.enqueueRenderAt(ctx, goalID, time.Now().Add(t.renderDelay))
+}
+
+// enqueueRenderNow asks for a render at once, making a render that waits
+// for its delay available now: a gathered burst is complete.
+func (t *Tracker) enqueueRenderNow(ctx context.Context, goalID string) error {
+	return t.enqueueRenderAt(ctx, goalID, time.Now())
+}
+
+// enqueueRenderAt asks for a render of the goal's living comment at, or
+// before when one is already waiting for an earlier time.
+func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Time) error {
 	for _, again := range []bool{false, true} {
 		opts := &river.InsertOpts{UniqueOpts: recomputeUnique()}
-		if t.renderDelay > 0 {
+		if at.After(time.Now()) {
 			opts.ScheduledAt = at
 		}
 		res, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID, Again: again}, opts)
@@ -147,11 +164,18 @@ func (t *Tracker) enqueueRender(ctx context.Context, goalID string) error {
 			return nil
 		}
 		if res.Job != nil && res.Job.State != rivertype.JobStateRunning {
+			if res.Job.State == rivertype.JobStateScheduled && res.Job.ScheduledAt.After(at) {
+				t.promoteWhenDue(res.Job, at) // wanted sooner than it waits for
+			}
 			return nil // a waiting render will read this change
 		}
 	}
 	// Both slots are running: one more render, outside the slots.
-	res, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID}, &river.InsertOpts{ScheduledAt: at})
+	opts := &river.InsertOpts{}
+	if at.After(time.Now()) {
+		opts.ScheduledAt = at
+	}
+	res, err := t.queue.Insert(ctx, RenderStatus{Goal: goalID}, opts)
 	if err != nil {
 		return fmt.Errorf("enqueue render of %s: %w", goalID, err)
 	}

@@ -66,7 +66,7 @@ type recomputeWorker struct {
 func (w *recomputeWorker) Work(ctx context.Context, j *river.Job[RecomputeGoal]) error {
 	// The transitions of a gathered burst name no single delivery or item:
 	// the burst's changes are merged into one step per subgoal.
-	return jobError(wrap(w.t.Recompute(ctx, j.Args.Goal, cause{Shown: j.Args.Shown}), "recompute %s", j.Args.Goal))
+	return jobError(wrap(w.t.Recompute(ctx, j.Args.Goal, cause{Shown: j.Args.Shown, Gathered: true}), "recompute %s", j.Args.Goal))
 }
 
 // Recomputes counts the recomputations this tracker ran (tests and

@@ -136,3 +136,32 @@ func TestDelayedRenderPromotedWhenDue(t *testing.T) {
 		t.Errorf("promoted %v, want only job 1", q.promoted)
 	}
 }
+
+// TestRenderNowPromotesWaitingRender: the render a gathered burst asks for
+// does not wait for the delay of a render a single change scheduled.
+func TestRenderNowPromotesWaitingRender(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop(), renderDelay: time.Hour}
+	tr.enqueueRender(ctx, "g")
+	if j, _ := q.JobGet(ctx, 1); j.State != rivertype.JobStateScheduled {
+		t.Fatalf("render is %s, want scheduled an hour from now", j.State)
+	}
+	if err := tr.enqueueRenderNow(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		j, _ := q.JobGet(ctx, 1)
+		if j.State == rivertype.JobStateAvailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("render still %s after a render was asked for now", j.State)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := len(q.byID); n != 1 {
+		t.Errorf("%d render jobs, want the one, made available", n)
+	}
+}
