@@ -172,7 +172,14 @@ func (gc *gatedConn) PrepareContext(ctx context.Context, query string) (driver.S
 
 func (gc *gatedConn) Close() error {
 	gc.cache.close()
-	return gc.conn.Close()
+	err := gc.conn.Close()
+	if gc.inTx {
+		// database/sql closes a broken connection without ending its
+		// transaction through it: the gate must not stay taken.
+		gc.inTx = false
+		gc.c.gate.release()
+	}
+	return err
 }
 
 func (gc *gatedConn) Begin() (driver.Tx, error) {

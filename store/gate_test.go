@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"testing"
 	"time"
@@ -111,3 +112,25 @@ func TestWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestGateFreedWhenConnectionClosesInTransaction: a connection closed in
+// the middle of a transaction (database/sql drops a broken one) gives the
+// gate back, or every writer after it would wait forever.
+func TestGateFreedWhenConnectionClosesInTransaction(t *testing.T) {
+	g := &gate{}
+	c := &gatedConnector{gate: g}
+	gc := &gatedConn{conn: nopConn{}, c: c, inTx: true}
+	g.acquire(context.Background(), false)
+	gc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := g.acquire(ctx, true); err != nil {
+		t.Fatalf("gate still taken after the connection closed: %v", err)
+	}
+}
+
+type nopConn struct{}
+
+func (nopConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("closed") }
+func (nopConn) Close() error                        { return nil }
+func (nopConn) Begin() (driver.Tx, error)           { return nil, errors.New("closed") }
