@@ -317,3 +317,40 @@ func (db *DB) ReplaceDiscoveryLinks(ctx context.Context, goal string, links []bo
 	}
 	return changed, nil
 }
+
+// Followers returns what makes goalbot follow an item: every link to it,
+// across goals (ordered by goal, subgoal and origin), and the goals
+// discovery found it for (untracked ones left out, ordered). Every
+// delivery about an item asks both, so they come in one query.
+func (db *DB) Followers(ctx context.Context, item ref.Ref) (links []bot.Link, discovered []string, err error) {
+	rows, err := db.query(ctx, `SELECT 0, `+linkColumns+` FROM links WHERE item = ?
+		UNION ALL
+		SELECT 1, f.goal, '', f.item, '', '', NULL FROM (SELECT DISTINCT d.goal, d.item FROM discovered d WHERE d.item = ? AND `+notUntracked+`) f
+		ORDER BY 1, 2, 3, 5`, item.String(), item.String())
+	if err != nil {
+		return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind int
+		var l bot.Link
+		var it string
+		var at sql.NullTime
+		if err := rows.Scan(&kind, &l.Goal, &l.Subgoal, &it, &l.Origin, &l.By, &at); err != nil {
+			return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+		}
+		if kind == 1 {
+			discovered = append(discovered, l.Goal)
+			continue
+		}
+		if l.Item, err = ref.Parse(it, ref.Ref{}); err != nil {
+			return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+		}
+		l.At = at.Time.UTC()
+		links = append(links, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+	}
+	return links, discovered, nil
+}

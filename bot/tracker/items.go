@@ -24,13 +24,9 @@ import (
 // follows). The links are read before the lock: no store call may run
 // inside it (SQLite has one connection).
 func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
-	links, err := t.store.LinksToItem(ctx, r)
+	links, found, err := t.store.Followers(ctx, r)
 	if err != nil {
-		return fmt.Errorf("links to %s: %w", r, err)
-	}
-	found, err := t.store.DiscoveredGoals(ctx, r)
-	if err != nil {
-		return fmt.Errorf("goals that discovered %s: %w", r, err)
+		return err
 	}
 	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {

@@ -26,6 +26,7 @@ func runDiscovery(t *testing.T, open Opener) {
 		{"UntrackRacesDiscovery", testUntrackRacesDiscovery},
 		{"DiscoveryLinksSurviveSaveGoal", testDiscoveryLinks},
 		{"TimelineCursor", testTimelineCursor},
+		{"Followers", testFollowers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -296,5 +297,46 @@ func testTimelineCursor(t *testing.T, db *store.DB) {
 	}
 	if cur, _ := db.TimelineCursor(ctx, "other"); cur != "" {
 		t.Errorf("another goal's cursor = %q, want empty", cur)
+	}
+}
+
+// testFollowers: Followers answers in one query what LinksToItem and
+// DiscoveredGoals answer, untracked goals left out.
+func testFollowers(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	for _, g := range []string{"2024h2/async", "2025h1/async"} {
+		if _, err := db.AddLink(ctx, bot.Link{Goal: g, Subgoal: "rtn", Item: rust123720, Origin: bot.OriginCommand, By: "tmandry"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.AddLink(ctx, bot.Link{Goal: "2024h2/async", Subgoal: "impl", Item: rust123720, Origin: bot.OriginDocument})
+	db.AddLink(ctx, bot.Link{Goal: "2024h2/async", Subgoal: "impl", Item: rust44874, Origin: bot.OriginDocument})
+	for _, g := range []string{"2025h2/async", "2024h2/async", "2026/async"} {
+		db.AddDiscovered(ctx, bot.Discovered{Goal: g, Item: rust123720, Source: bot.SourceTimeline})
+		db.AddDiscovered(ctx, bot.Discovered{Goal: g, Item: rust123720, Source: bot.SourceBody})
+	}
+	if _, err := db.Untrack(ctx, "2026/async", rust123720, "tmandry"); err != nil {
+		t.Fatal(err)
+	}
+	links, found, err := db.Followers(ctx, rust123720)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLinks, err := db.LinksToItem(ctx, rust123720)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFound, err := db.DiscoveredGoals(ctx, rust123720)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wantLinks) != 3 || !reflect.DeepEqual(links, wantLinks) {
+		t.Errorf("Followers links = %+v\nwant %+v", links, wantLinks)
+	}
+	if !reflect.DeepEqual(found, []string{"2024h2/async", "2025h2/async"}) || !reflect.DeepEqual(found, wantFound) {
+		t.Errorf("Followers discovered = %v, DiscoveredGoals = %v; want [2024h2/async 2025h2/async]", found, wantFound)
+	}
+	if links, found, err := db.Followers(ctx, rfc3654); err != nil || links != nil || found != nil {
+		t.Errorf("Followers of an item nobody follows = %v, %v, %v", links, found, err)
 	}
 }
