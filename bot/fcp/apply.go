@@ -271,12 +271,7 @@ func (s *State) anyProposalLabel() bool {
 // ApplyLabels brings s to the label snapshot labels read at time at, as
 // label events for every tracked label that differs.
 func (s State) ApplyLabels(labels []string, at time.Time) State {
-	want := map[string]bool{}
-	for _, l := range labels {
-		if fcpLabels[strings.ToLower(l)] {
-			want[strings.ToLower(l)] = true
-		}
-	}
+	want := wanted(labels, fcpLabels)
 	var add, remove []string
 	for l := range want {
 		if !s.HasLabel(l) {
@@ -304,6 +299,18 @@ func (s State) ApplyLabels(labels []string, at time.Time) State {
 		s.Phase = PhaseNone
 	}
 	return s
+}
+
+// wanted returns the labels of a snapshot that tracked holds, lower-cased:
+// the state a snapshot brings FCP or MCP state to.
+func wanted(labels []string, tracked map[string]bool) map[string]bool {
+	want := map[string]bool{}
+	for _, l := range labels {
+		if l = strings.ToLower(l); tracked[l] {
+			want[l] = true
+		}
+	}
+	return want
 }
 
 // FromLabels returns the state of an item seen only through its labels at

@@ -331,12 +331,7 @@ func (m *MCP) seconded() bool {
 // until a label event dates it.
 func (m MCP) ApplyLabels(labels []string, at time.Time) MCP {
 	m = m.clone()
-	want := map[string]bool{}
-	for _, l := range labels {
-		if l = strings.ToLower(l); mcpLabels[l] {
-			want[l] = true
-		}
-	}
+	want := wanted(labels, mcpLabels)
 	for l := range mcpLabels {
 		if by, ok := m.LabelBy[l]; ok && !want[l] && by.Source == "comment" && !at.After(m.LabelAt[l]) {
 			continue // triagebot's comment stands for the label; a snapshot no newer cannot say it was removed since
