@@ -101,22 +101,10 @@ func (db *DB) Discovered(ctx context.Context, goal string) ([]bot.Discovered, er
 
 // DiscoveredGoals returns the goals discovery found item for (untracked
 // ones left out), so that a webhook about the item knows whose living
-// comments to refresh.
+// comments to refresh: the discovery half of Followers.
 func (db *DB) DiscoveredGoals(ctx context.Context, item ref.Ref) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT d.goal FROM discovered d WHERE d.item = ? AND `+notUntracked+` ORDER BY d.goal`, item.String())
-	if err != nil {
-		return nil, fmt.Errorf("goals discovering %s: %w", item, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			return nil, fmt.Errorf("goals discovering %s: %w", item, err)
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	_, found, err := db.Followers(ctx, item)
+	return found, err
 }
 
 // DiscoveredPlacement is where placement put one discovered item of a

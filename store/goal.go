@@ -161,17 +161,11 @@ func (db *DB) Links(ctx context.Context, goal string) ([]bot.Link, error) {
 	return out, nil
 }
 
-// LinksToItem returns every link to the item, across goals.
+// LinksToItem returns every link to the item, across goals: the links
+// half of Followers.
 func (db *DB) LinksToItem(ctx context.Context, item ref.Ref) ([]bot.Link, error) {
-	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM links WHERE item = ? ORDER BY goal, subgoal, origin`, item.String())
-	if err != nil {
-		return nil, fmt.Errorf("links to %s: %w", item, err)
-	}
-	out, err := scanLinks(rows)
-	if err != nil {
-		return nil, fmt.Errorf("links to %s: %w", item, err)
-	}
-	return out, nil
+	links, _, err := db.Followers(ctx, item)
+	return links, err
 }
 
 // AddLink stores a link; it reports added=false when it existed already.
