@@ -19,10 +19,29 @@ type slotQueue struct {
 	byID     map[int64]*rivertype.JobRow
 	inserts  int
 	promoted []int64
+	gets     map[int64]int // JobGet calls per job
 }
 
 func newSlotQueue() *slotQueue {
-	return &slotQueue{jobs: map[string]*rivertype.JobRow{}, byID: map[int64]*rivertype.JobRow{}}
+	return &slotQueue{jobs: map[string]*rivertype.JobRow{}, byID: map[int64]*rivertype.JobRow{}, gets: map[int64]int{}}
+}
+
+// await polls cond, under the queue's lock, until it holds or 5 s pass.
+func (q *slotQueue) await(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		q.mu.Lock()
+		ok := cond()
+		q.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 5 s: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
@@ -57,6 +76,7 @@ func (q *slotQueue) InsertMany(context.Context, []river.InsertManyParams) ([]*ri
 func (q *slotQueue) JobGet(_ context.Context, id int64) (*rivertype.JobRow, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.gets[id]++
 	cp := *q.byID[id]
 	return &cp, nil
 }
@@ -118,18 +138,8 @@ func TestDelayedRenderPromotedWhenDue(t *testing.T) {
 	tr.enqueueRender(ctx, "g")
 	tr.enqueueRender(ctx, "h")
 	q.set(2, rivertype.JobStateCompleted) // "h" ran already (River promoted it)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		j, _ := q.JobGet(ctx, 1)
-		if j.State == rivertype.JobStateAvailable {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("render still %s 5 s after it was due", j.State)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond) // h's timer has fired too
+	q.await(t, "render made available when due", func() bool { return q.byID[1].State == rivertype.JobStateAvailable })
+	q.await(t, "h's timer looked at its job", func() bool { return q.gets[2] > 0 })
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.promoted) != 1 || q.promoted[0] != 1 {
@@ -150,17 +160,7 @@ func TestRenderNowPromotesWaitingRender(t *testing.T) {
 	if err := tr.enqueueRenderNow(ctx, "g"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		j, _ := q.JobGet(ctx, 1)
-		if j.State == rivertype.JobStateAvailable {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("render still %s after a render was asked for now", j.State)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	q.await(t, "render made available at once", func() bool { return q.byID[1].State == rivertype.JobStateAvailable })
 	if n := len(q.byID); n != 1 {
 		t.Errorf("%d render jobs, want the one, made available", n)
 	}
