@@ -187,14 +187,11 @@ func storeName(s string) string {
 // the same conditions — and keeps the medians; then the ack latency at
 // 20 deliveries a second while GitHub answers slowly and workers wait on it.
 func measureAcks(ctx context.Context, o Options, start Starter, res *Result) error {
-	w, err := start(ctx, WorldOptions{Store: o.Store})
+	w, err := loadedWorld(ctx, start, WorldOptions{Store: o.Store})
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if err := w.LoadGoals(ctx); err != nil {
-		return err
-	}
 	base, err := StartBaseline(w.Secret())
 	if err != nil {
 		return err
@@ -288,18 +285,12 @@ func measureJobs(ctx context.Context, o Options, start Starter, res *Result) err
 // measureRequests plays the demo's story and counts GitHub requests, then
 // a warm resync's rate-limit points.
 func measureRequests(ctx context.Context, o Options, start Starter, res *Result) error {
-	w, err := start(ctx, WorldOptions{Store: o.Store})
+	w, err := loadedWorld(ctx, start, WorldOptions{Store: o.Store})
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if err := w.LoadGoals(ctx); err != nil {
-		return err
-	}
-	if err := w.Sync(ctx); err != nil { // the cold sync fills the caches
-		return err
-	}
-	if err := w.WaitIdle(ctx); err != nil {
+	if err := syncIdle(ctx, w); err != nil { // the cold sync fills the caches
 		return err
 	}
 	w.Requests()
@@ -309,21 +300,36 @@ func measureRequests(ctx context.Context, o Options, start Starter, res *Result)
 	}
 	res.APIRequests, _ = w.Requests()
 	res.APIRequestsMinimum = min
-	if err := w.Sync(ctx); err != nil {
-		return err
-	}
-	if err := w.WaitIdle(ctx); err != nil {
+	if err := syncIdle(ctx, w); err != nil {
 		return err
 	}
 	w.Requests()
-	if err := w.Sync(ctx); err != nil {
-		return err
-	}
-	if err := w.WaitIdle(ctx); err != nil {
+	if err := syncIdle(ctx, w); err != nil {
 		return err
 	}
 	_, res.RateLimitPointsWarmSync = w.Requests()
 	return nil
+}
+
+// loadedWorld starts a world and loads its goals.
+func loadedWorld(ctx context.Context, start Starter, o WorldOptions) (World, error) {
+	w, err := start(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.LoadGoals(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// syncIdle reconciles every tracked item and waits for what it caused.
+func syncIdle(ctx context.Context, w World) error {
+	if err := w.Sync(ctx); err != nil {
+		return err
+	}
+	return w.WaitIdle(ctx)
 }
 
 // measureScale loads a goal of many items and times it, then the digest.
