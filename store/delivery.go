@@ -14,8 +14,8 @@ import (
 func (db *DB) Delivery(ctx context.Context, id string) (bot.Delivery, error) {
 	var d bot.Delivery
 	var processed sql.NullTime
-	err := db.queryRow(ctx, `SELECT id, event, action, repo, installation_id, received_at, payload,
-		processed_at, outcome, error FROM deliveries WHERE id = ?`, id).Scan(
+	err := db.inbox.QueryRowContext(ctx, db.rebind(`SELECT id, event, action, repo, installation_id, received_at, payload,
+		processed_at, outcome, error FROM deliveries WHERE id = ?`), id).Scan(
 		&d.ID, &d.Event, &d.Action, &d.Repo, &d.InstallationID, &d.ReceivedAt, &d.Payload,
 		&processed, &d.Outcome, &d.Error)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -31,17 +31,20 @@ func (db *DB) Delivery(ctx context.Context, id string) (bot.Delivery, error) {
 
 // FinishDelivery records the outcome of processing a delivery.
 func (db *DB) FinishDelivery(ctx context.Context, id, outcome, errText string) error {
-	_, err := db.exec(ctx, `UPDATE deliveries SET processed_at = ?, outcome = ?, error = ? WHERE id = ?`,
+	_, err := db.inbox.ExecContext(ctx, db.rebind(`UPDATE deliveries SET processed_at = ?, outcome = ?, error = ? WHERE id = ?`),
 		db.Now().UTC(), outcome, errText, id)
 	if err != nil {
 		return fmt.Errorf("finish delivery %s: %w", id, err)
+	}
+	if in := db.ingest; in != nil && in.committed != nil {
+		in.wrote(pageSize) // about a page of the inbox's log
 	}
 	return nil
 }
 
 // DeliveryCounts returns how many deliveries have each outcome.
 func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT outcome, COUNT(*) FROM deliveries GROUP BY outcome`)
+	rows, err := db.inbox.QueryContext(ctx, `SELECT outcome, COUNT(*) FROM deliveries GROUP BY outcome`)
 	if err != nil {
 		return nil, fmt.Errorf("count deliveries: %w", err)
 	}
@@ -58,14 +61,28 @@ func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
 	return counts, rows.Err()
 }
 
-// QueueDepth returns the number of jobs waiting or running.
+// QueueDepth returns the number of jobs waiting or running, counting on
+// SQLite the deliveries in the inbox whose jobs the pump has yet to make.
 func (db *DB) QueueDepth(ctx context.Context) (int, error) {
+	const jobs = `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
-	if err != nil {
+	if db.pump == nil {
+		if err := db.queryRow(ctx, jobs).Scan(&n); err != nil {
+			return 0, fmt.Errorf("queue depth: %w", err)
+		}
+		return n, nil
+	}
+	// One statement reads both in one snapshot: a delivery the pump
+	// enqueues meanwhile is counted once, as a job or after the cursor.
+	var cursor int64
+	if err := db.queryRow(ctx, `SELECT (`+jobs+`), (SELECT seq FROM inbox_pump)`).Scan(&n, &cursor); err != nil {
 		return 0, fmt.Errorf("queue depth: %w", err)
 	}
-	return n, nil
+	var waiting int
+	if err := db.inbox.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE seq > ? AND skip_reason = ''`, cursor).Scan(&waiting); err != nil {
+		return 0, fmt.Errorf("queue depth: deliveries waiting for the pump: %w", err)
+	}
+	return n + waiting, nil
 }
 
 // RecoverOrphans makes jobs left "running" by a process that died

@@ -37,9 +37,10 @@ type IngestOptions struct {
 	// writer), on PostgreSQL up to maxCommitters (the default), where
 	// commits overlap their WAL flushes.
 	Committers int
-	// CheckpointFailed, when set, hears of each failed SQLite checkpoint
-	// (the log then grows until one succeeds).
-	CheckpointFailed func(error)
+	// Failed, when set, hears of each failed SQLite checkpoint (the log
+	// then grows until one succeeds) and each failed pump (the deliveries
+	// wait in the inbox until one succeeds).
+	Failed func(error)
 }
 
 // maxCommitters is the number of PostgreSQL connections ingest keeps. Two
@@ -68,9 +69,18 @@ type ingester struct {
 	reqs  chan *ingestReq
 	stop  chan struct{}
 	wg    sync.WaitGroup
-	stmts sync.Map // statement text → *sql.Stmt prepared on the writer
+	stmts sync.Map // stmtKey → *sql.Stmt
 
-	committed chan struct{} // SQLite: a batch committed; the log may need a checkpoint
+	// SQLite: a batch committed; the log may need a checkpoint, and the
+	// pump has deliveries to enqueue.
+	committed, stored chan struct{}
+	unflushed         atomic.Int64 // about how many bytes the inbox's log holds past its last checkpoint
+}
+
+// stmtKey names a statement prepared on one pool.
+type stmtKey struct {
+	pool *sql.DB
+	q    string
 }
 
 // SetIngestOptions changes how deliveries are batched; call it before the
@@ -91,9 +101,10 @@ func (db *DB) startIngester() *ingester {
 		}
 		in := &ingester{db: db, opt: o, reqs: make(chan *ingestReq, 4*o.MaxBatch), stop: make(chan struct{})}
 		if db.dialect == SQLite {
-			in.committed = make(chan struct{}, 1)
-			in.wg.Add(1)
+			in.committed, in.stored = make(chan struct{}, 1), make(chan struct{}, 1)
+			in.wg.Add(2)
 			go in.checkpoints()
+			go in.pumps()
 		}
 		for i := 0; i < o.Committers; i++ {
 			in.wg.Add(1)
@@ -117,8 +128,10 @@ func (in *ingester) close() {
 // errClosed answers deliveries that arrive while the store closes.
 var errClosed = errors.New("store is closing")
 
-// Ingest stores d and enqueues its ProcessDelivery job in one transaction,
-// shared with other deliveries arriving at the same time. It reports
+// Ingest stores d, in one transaction shared with other deliveries
+// arriving at the same time, and enqueues its ProcessDelivery job: in the
+// same transaction on PostgreSQL, through the pump on SQLite (pump.go),
+// which enqueues every committed delivery exactly once. It reports
 // duplicate=true, and enqueues nothing, when a delivery with the same id
 // was stored before (a redelivery). It returns only once the delivery is
 // committed, or with an error when it may not be (ctx ended first, or the
@@ -130,8 +143,10 @@ func (db *DB) Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err e
 // IngestAbout is Ingest for a delivery that only matters if a goal tracks
 // item ("owner/repo#N", as ref.Ref.String writes it) and that holds no
 // command: when no goal tracks item, the delivery is stored as done, with
-// skip_reason "untracked", and no job. The check runs in the transaction
-// that stores the delivery. An empty item always enqueues a job.
+// skip_reason "untracked", and no job. The check reads the database just
+// before the batch is stored: an item tracked meanwhile is read from
+// GitHub when it is tracked, after the change this delivery reports. An
+// empty item always enqueues a job.
 func (db *DB) IngestAbout(ctx context.Context, d bot.Delivery, item string) (duplicate bool, err error) {
 	if db.queue == nil {
 		return false, fmt.Errorf("ingest delivery %s: no job queue (call NewQueue first)", d.ID)
@@ -252,7 +267,8 @@ func (in *ingester) commit(batch []*ingestReq) {
 const batchTimeout = 30 * time.Second
 
 // store writes the batch in one transaction: the deliveries' rows with one
-// statement, then one statement for the jobs of those that were new.
+// statement, then on PostgreSQL one statement for the jobs of those that
+// were new (on SQLite the pump enqueues them).
 func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	db := in.db
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
@@ -299,16 +315,19 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	}
 	rows, rowIdx = sortedRows, sortedIdx
 
-	// Prepared before the transaction takes the writer's one connection.
-	stmt, err := in.stmt(ctx, in.insertQuery(len(rows)))
+	// Prepared before the transaction takes the writer's connection.
+	stmt, err := in.stmt(ctx, db.writer, in.insertQuery(len(rows)))
 	if err != nil {
 		return nil, err
 	}
-	items := itemsOf(rows)
-	var check *sql.Stmt
-	if len(items) > 0 {
-		if check, err = in.stmt(ctx, in.trackedQuery(len(items))); err != nil {
+	var trackedItems map[string]bool
+	if items := itemsOf(rows); len(items) > 0 {
+		check, err := in.stmt(ctx, db.reader, in.trackedQuery(len(items)))
+		if err != nil {
 			return nil, err
+		}
+		if trackedItems, err = tracked(ctx, check, items); err != nil {
+			return nil, fmt.Errorf("check tracked items: %w", err)
 		}
 	}
 	tx, err := db.writer.BeginTx(ctx, nil)
@@ -317,15 +336,9 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	}
 	defer tx.Rollback()
 
-	var trackedItems map[string]bool
-	if check != nil {
-		trackedItems, err = tracked(ctx, tx.StmtContext(ctx, check), items)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("check tracked items: %w", err)
-	}
 	now := db.Now().UTC()
 	args := make([]any, 0, len(rows)*deliveryColumns)
+	written := 0 // bytes, about, the batch adds to the log
 	skip := make(map[string]bool)
 	for _, r := range rows {
 		d := r.d
@@ -336,6 +349,7 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		}
 		args = append(args, d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), d.Payload,
 			outcome, processed, reason)
+		written += len(d.Payload) + rowOverhead
 	}
 	res, err := tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
 	if err != nil {
@@ -368,7 +382,7 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		// with ON CONFLICT DO NOTHING, already gives each delivery one job.
 		jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: r.d.ID}})
 	}
-	if len(jobs) > 0 {
+	if len(jobs) > 0 && db.pump == nil {
 		if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
 			return nil, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
 		}
@@ -377,46 +391,76 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	if in.committed != nil {
-		select {
-		case in.committed <- struct{}{}:
-		default:
+		in.wrote(written)
+		if len(jobs) > 0 {
+			signal(in.stored)
 		}
 	}
 	return dup, nil
 }
 
-// checkpointEvery is how often, at most, the checkpointer copies the
-// SQLite log into the database file while deliveries arrive.
-const checkpointEvery = 100 * time.Millisecond
+// signal wakes whoever waits on c, unless it has been woken already.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
 
-// checkpoints runs SQLite's checkpoints of what ingest wrote, on a
-// connection of the workers' pool, after batches commit and at most every
-// checkpointEvery. A PASSIVE checkpoint never blocks the writer, so the
-// acknowledgements do not wait for it as they did when each commit past
-// 1,000 pages of log ran one itself.
+// The checkpointer copies the inbox's log into its file when about
+// checkpointBytes were written since the last checkpoint (SQLite's own
+// threshold is 1,000 pages, about as much), or once ingest has been quiet
+// for checkpointIdle. Checkpointing more often cost the acknowledgements:
+// every 100 ms at 20 deliveries a second, the commits that met a
+// checkpoint's writes took 3 to 6 ms instead of a fraction of one.
+const (
+	checkpointBytes = 4 << 20
+	checkpointIdle  = time.Second
+)
+
+// pageSize is the size of a SQLite page (the default).
+const pageSize = 4096
+
+// wrote tells the checkpointer that about n bytes were added to the
+// inbox's log.
+func (in *ingester) wrote(n int) {
+	in.unflushed.Add(int64(n))
+	signal(in.committed)
+}
+
+// checkpoints runs SQLite's checkpoints of what ingest wrote to the inbox,
+// on a connection of the inbox pool. A PASSIVE checkpoint never blocks the
+// writer, so the acknowledgements do not wait for it as they did when each
+// commit past 1,000 pages of log ran one itself.
 func (in *ingester) checkpoints() {
 	defer in.wg.Done()
-	tick := time.NewTicker(checkpointEvery)
-	defer tick.Stop()
+	quiet := time.NewTimer(checkpointIdle)
+	quiet.Stop()
 	for {
 		select {
 		case <-in.stop:
 			return
 		case <-in.committed:
+			if in.unflushed.Load() < checkpointBytes {
+				quiet.Reset(checkpointIdle)
+				continue
+			}
+		case <-quiet.C:
 		}
-		select {
-		case <-in.stop:
-			return
-		case <-tick.C:
-		}
+		in.unflushed.Store(0)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if _, err := in.db.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && in.opt.CheckpointFailed != nil {
+		if _, err := in.db.inbox.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && in.opt.Failed != nil {
 			// The next commit tries again; the log only grows meanwhile.
-			in.opt.CheckpointFailed(fmt.Errorf("checkpoint %s: %w", in.db.where(), err))
+			in.unflushed.Store(checkpointBytes)
+			in.opt.Failed(fmt.Errorf("checkpoint %s: %w", sqlitePath(sqliteInboxDSN(in.db.dsn)), err))
 		}
 		cancel()
 	}
 }
+
+// rowOverhead is about what a delivery row and its index entries add to
+// the log besides the payload.
+const rowOverhead = 512
 
 // deliveryColumns is the number of values per row insertQuery takes.
 const deliveryColumns = 10
@@ -450,18 +494,19 @@ func (in *ingester) insertQuery(n int) string {
 	return b.String()
 }
 
-// stmt returns q prepared on the writer, preparing it the first time:
-// batches of the same size reuse one statement. (Preparing was a fifth of
-// the writer's time per batch.)
-func (in *ingester) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	if s, ok := in.stmts.Load(q); ok {
+// stmt returns q prepared on pool, preparing it the first time: batches of
+// the same size reuse one statement. (Preparing was a fifth of the
+// writer's time per batch.)
+func (in *ingester) stmt(ctx context.Context, pool *sql.DB, q string) (*sql.Stmt, error) {
+	key := stmtKey{pool, q}
+	if s, ok := in.stmts.Load(key); ok {
 		return s.(*sql.Stmt), nil
 	}
-	s, err := in.db.writer.PrepareContext(ctx, q)
+	s, err := pool.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("prepare ingest statement: %w", err)
 	}
-	if prev, loaded := in.stmts.LoadOrStore(q, s); loaded {
+	if prev, loaded := in.stmts.LoadOrStore(key, s); loaded {
 		s.Close()
 		return prev.(*sql.Stmt), nil
 	}

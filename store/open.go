@@ -49,6 +49,19 @@ func sqlitePath(dsn string) string {
 	return path
 }
 
+// InboxPath is the file next to a SQLite database that holds its
+// deliveries: the receiver writes there, so that an acknowledgement never
+// waits for SQLite's write lock while a worker holds the database's. Back
+// up both files (and neither's -wal while goalbot runs).
+func InboxPath(dbPath string) string { return dbPath + "-inbox" }
+
+// sqliteInboxDSN is the DSN of the inbox of the database dsn names, with
+// the same settings.
+func sqliteInboxDSN(dsn string) string {
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return "file:" + InboxPath(path) + "?" + query
+}
+
 // sqliteHint says why a SQLite file could not be opened when the reason is
 // plain from the file system: its folder is missing.
 func sqliteHint(d Dialect, dsn string) string {

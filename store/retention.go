@@ -11,9 +11,9 @@ import (
 // first, and returns how many it deleted. A delivery still queued is kept
 // whatever its age: nothing acknowledged is lost.
 func (db *DB) PruneDeliveries(ctx context.Context, cutoff time.Time, batch int) (int, error) {
-	res, err := db.exec(ctx, `DELETE FROM deliveries WHERE id IN (
+	res, err := db.inbox.ExecContext(ctx, db.rebind(`DELETE FROM deliveries WHERE id IN (
 		SELECT id FROM deliveries WHERE received_at < ? AND outcome <> 'queued'
-		ORDER BY received_at LIMIT ?)`, cutoff.UTC(), batch)
+		ORDER BY received_at LIMIT ?)`), cutoff.UTC(), batch)
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries before %s: %w", cutoff.Format(time.RFC3339), err)
 	}

@@ -55,10 +55,22 @@ const postgresConns = 20
 // DB is an open store.
 type DB struct {
 	db      *sql.DB
-	writer  *sql.DB // where deliveries are ingested: its own connection on SQLite, db on PostgreSQL
 	dialect Dialect
 	dsn     string // driver DSN; never logged (it may hold a password)
 	queue   *river.Client[*sql.Tx]
+
+	// Deliveries are written over connections of their own, so that an
+	// acknowledgement never waits behind the workers: writer commits the
+	// ingest batches, inbox serves everything else about deliveries, reader
+	// answers ingest's reads of the rest of the schema. On SQLite the
+	// deliveries are in a file of their own (InboxPath), whose write lock
+	// the workers do not take, and pump moves the new ones into the job
+	// queue (see pump.go); on PostgreSQL one transaction stores a batch and
+	// its jobs, inbox is db and reader is writer.
+	writer *sql.DB
+	inbox  *sql.DB
+	reader *sql.DB
+	pump   *sql.DB // SQLite only
 
 	goalLocks sync.Map // goal id → *sync.Mutex (SQLite)
 
@@ -77,77 +89,105 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	driver := "sqlite"
-	if dialect == Postgres {
-		driver = "pgx"
-	}
-	where := "PostgreSQL database"
-	if dialect == SQLite {
-		where = "SQLite database " + sqlitePath(dsn)
-	}
-	var g *gate // SQLite: this process's writers, in turn (see gate)
-	open := func(dsn string, priority bool) (*sql.DB, error) {
-		if dialect == SQLite {
-			return openGated(dsn, g, priority)
-		}
-		return sql.Open(driver, dsn)
-	}
-	if dialect == SQLite {
-		g = &gate{}
-	}
-	sqldb, err := open(dsn, false)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", where, err)
-	}
-	if dialect == SQLite {
-		// riversqlite and SQLite itself want one writer; one connection
-		// also serialises our own transactions without SQLITE_BUSY.
-		sqldb.SetMaxOpenConns(1)
-	} else {
-		// Idle connections are kept (database/sql keeps two by default):
-		// with more workers than that, every query past the second opened
-		// a new connection, and PostgreSQL forked a backend for it.
-		sqldb.SetMaxOpenConns(postgresConns)
-		sqldb.SetMaxIdleConns(postgresConns)
-		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	}
+	db := &DB{dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := sqldb.PingContext(pingCtx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("connect to %s: %w%s", where, redact(err, dsn), sqliteHint(dialect, dsn))
-	}
-	// Deliveries are stored over connections of their own, so that an
-	// acknowledgement never waits behind the workers for a connection (on
-	// PostgreSQL, workers waiting on a goal's advisory lock each hold one
-	// of the pool's). On SQLite there is one: SQLite's write lock (with
-	// WAL, readers do not block it) and the busy timeout order the two
-	// writers; on PostgreSQL one per committing batch.
-	writerDSN := dsn
 	if dialect == SQLite {
-		// The writer leaves checkpoints to the checkpointer (see
-		// ingester.checkpoints): copying the log into the database file is
-		// then not on the acknowledgements' path.
-		writerDSN += "&_pragma=wal_autocheckpoint(0)"
+		err = db.openSQLite(pingCtx)
+	} else {
+		err = db.openPostgres(pingCtx)
 	}
-	writer, err := open(writerDSN, true)
 	if err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		db.closePools()
+		return nil, err
 	}
-	writers := 1
-	if dialect == Postgres {
-		writers = maxCommitters
-		writer.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// openSQLite opens the pools of a SQLite store: one connection for the
+// workers, one for the pump and one read-only for ingest on the database
+// file; one writer and a small pool on the inbox file. Each file's writers
+// in this process take turns through its gate.
+func (db *DB) openSQLite(ctx context.Context) error {
+	dbGate, inboxGate := &gate{}, &gate{}
+	inboxDSN := sqliteInboxDSN(db.dsn)
+	pools := []struct {
+		to       **sql.DB
+		dsn      string
+		gate     *gate
+		priority bool
+		conns    int
+	}{
+		// riversqlite and SQLite itself want one writer; one connection
+		// also serialises our own transactions without SQLITE_BUSY.
+		{&db.db, db.dsn, dbGate, false, 1},
+		// The pump goes before the workers: jobs wait for it.
+		{&db.pump, db.dsn, dbGate, true, 1},
+		{&db.reader, db.dsn + "&_pragma=query_only(1)", dbGate, false, 1},
+		// The inbox leaves checkpoints to the checkpointer (see
+		// ingester.checkpoints): copying the log into the file is then not
+		// on the path of an acknowledgement, nor of a write the
+		// acknowledgements wait for.
+		{&db.writer, inboxDSN + "&_pragma=wal_autocheckpoint(0)", inboxGate, true, 1},
+		{&db.inbox, inboxDSN + "&_pragma=wal_autocheckpoint(0)", inboxGate, false, 2},
 	}
-	writer.SetMaxOpenConns(writers)
-	writer.SetMaxIdleConns(writers)
-	if err := writer.PingContext(pingCtx); err != nil {
-		sqldb.Close()
-		writer.Close()
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, redact(err, dsn))
+	for _, p := range pools {
+		where := "SQLite database " + sqlitePath(p.dsn)
+		pool, err := openGated(p.dsn, p.gate, p.priority)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", where, err)
+		}
+		pool.SetMaxOpenConns(p.conns)
+		pool.SetMaxIdleConns(p.conns)
+		*p.to = pool
+		if err := pool.PingContext(ctx); err != nil {
+			return fmt.Errorf("connect to %s: %w%s", where, redact(err, p.dsn), sqliteHint(db.dialect, db.dsn))
+		}
 	}
-	return &DB{db: sqldb, writer: writer, dialect: dialect, dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}, nil
+	return nil
+}
+
+// openPostgres opens the workers' pool and ingest's, one connection per
+// committing batch (on PostgreSQL, workers waiting on a goal's advisory
+// lock each hold one of the workers').
+func (db *DB) openPostgres(ctx context.Context) error {
+	var err error
+	if db.db, err = sql.Open("pgx", db.dsn); err != nil {
+		return fmt.Errorf("open %s: %w", db.where(), redact(err, db.dsn))
+	}
+	// Idle connections are kept (database/sql keeps two by default): with
+	// more workers than that, every query past the second opened a new
+	// connection, and PostgreSQL forked a backend for it.
+	db.db.SetMaxOpenConns(postgresConns)
+	db.db.SetMaxIdleConns(postgresConns)
+	db.db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("connect to %s: %w", db.where(), redact(err, db.dsn))
+	}
+	if db.writer, err = sql.Open("pgx", db.dsn); err != nil {
+		return fmt.Errorf("open %s: %w", db.where(), redact(err, db.dsn))
+	}
+	db.writer.SetMaxOpenConns(maxCommitters)
+	db.writer.SetMaxIdleConns(maxCommitters)
+	db.writer.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("connect to %s: %w", db.where(), redact(err, db.dsn))
+	}
+	db.inbox, db.reader = db.db, db.writer
+	return nil
+}
+
+// closePools closes every pool opened, each once.
+func (db *DB) closePools() error {
+	var errs []error
+	seen := map[*sql.DB]bool{}
+	for _, p := range []*sql.DB{db.db, db.pump, db.reader, db.writer, db.inbox} {
+		if p != nil && !seen[p] {
+			seen[p] = true
+			errs = append(errs, p.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // parseURL splits a database URL into its dialect and the driver's DSN.
@@ -195,11 +235,7 @@ func (db *DB) Close() error {
 	if db.ingest != nil {
 		db.ingest.close()
 	}
-	err := db.db.Close()
-	if db.writer != db.db {
-		err = errors.Join(err, db.writer.Close())
-	}
-	return err
+	return db.closePools()
 }
 
 // Migrate applies goalbot's migrations and River's. On PostgreSQL both run
@@ -217,8 +253,16 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
 	}
-	if err := db.migrateOwn(); err != nil {
+	if err := db.migrateOwn(string(db.dialect), db.dsn); err != nil {
 		return err
+	}
+	if db.dialect == SQLite {
+		if err := db.migrateOwn("inbox", sqliteInboxDSN(db.dsn)); err != nil {
+			return fmt.Errorf("inbox: %w", err)
+		}
+		if err := db.moveDeliveries(ctx); err != nil {
+			return err
+		}
 	}
 	m, err := rivermigrate.New(db.riverDriver(), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -230,10 +274,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// migrateOwn runs golang-migrate over a connection of its own, because its
-// drivers close the *sql.DB they are given.
-func (db *DB) migrateOwn() error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+// migrateOwn runs the migrations of one schema (the folder of migrations,
+// dir, on the database dsn names) with golang-migrate, over a connection
+// of its own because its drivers close the *sql.DB they are given.
+func (db *DB) migrateOwn(dir, dsn string) error {
+	sub, err := fs.Sub(migrations, "migrations/"+dir)
 	if err != nil {
 		return err
 	}
@@ -245,7 +290,7 @@ func (db *DB) migrateOwn() error {
 	if db.dialect == Postgres {
 		driver = "pgx"
 	}
-	own, err := sql.Open(driver, db.dsn)
+	own, err := sql.Open(driver, dsn)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -257,7 +302,7 @@ func (db *DB) migrateOwn() error {
 	}
 	if err != nil {
 		own.Close()
-		return fmt.Errorf("migrate: %w", redact(err, db.dsn))
+		return fmt.Errorf("migrate: %w", redact(err, dsn))
 	}
 	m, err := migrate.NewWithInstance("iofs", src, string(db.dialect), target)
 	if err != nil {
@@ -271,9 +316,9 @@ func (db *DB) migrateOwn() error {
 	return nil
 }
 
-// latestVersion is the number of the newest embedded migration.
-func latestVersion(d Dialect) (uint, error) {
-	entries, err := fs.ReadDir(migrations, "migrations/"+string(d))
+// latestVersion is the number of the newest embedded migration of dir.
+func latestVersion(dir string) (uint, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+dir)
 	if err != nil {
 		return 0, err
 	}
@@ -290,22 +335,34 @@ func latestVersion(d Dialect) (uint, error) {
 // Ready reports nil when the database answers and every migration has been
 // applied cleanly; /readyz uses it.
 func (db *DB) Ready(ctx context.Context) error {
-	want, err := latestVersion(db.dialect)
+	if err := schemaReady(ctx, db.db, string(db.dialect), db.where()); err != nil {
+		return err
+	}
+	if db.dialect == SQLite {
+		return schemaReady(ctx, db.inbox, "inbox", "SQLite inbox "+sqlitePath(sqliteInboxDSN(db.dsn)))
+	}
+	return nil
+}
+
+// schemaReady reports nil when pool's schema has every migration of dir
+// applied cleanly; where names it in errors.
+func schemaReady(ctx context.Context, pool *sql.DB, dir, where string) error {
+	want, err := latestVersion(dir)
 	if err != nil {
 		return err
 	}
 	var version uint
 	var dirty bool
-	err = db.db.QueryRowContext(ctx, "SELECT version, dirty FROM goalbot_migrations").Scan(&version, &dirty)
+	err = pool.QueryRowContext(ctx, "SELECT version, dirty FROM goalbot_migrations").Scan(&version, &dirty)
 	switch {
 	case err != nil && missingSchema(err):
-		return fmt.Errorf("%s has no goalbot schema: %w", db.where(), ErrNoSchema)
+		return fmt.Errorf("%s has no goalbot schema: %w", where, ErrNoSchema)
 	case err != nil:
-		return fmt.Errorf("read schema version of %s: %w", db.where(), err)
+		return fmt.Errorf("read schema version of %s: %w", where, err)
 	case dirty:
-		return fmt.Errorf("schema version %d is dirty: a migration failed halfway", version)
+		return fmt.Errorf("schema version %d of %s is dirty: a migration failed halfway", version, where)
 	case version < want:
-		return fmt.Errorf("%s has schema version %d, want %d: run \"goalbot migrate\"", db.where(), version, want)
+		return fmt.Errorf("%s has schema version %d, want %d: run \"goalbot migrate\"", where, version, want)
 	}
 	return nil
 }
@@ -318,7 +375,7 @@ func (db *DB) riverDriver() riverdriver.Driver[*sql.Tx] {
 }
 
 // NewQueue creates the River client over this database and remembers it,
-// so that Ingest enqueues in the same transaction as the delivery row. A
+// so that Ingest (or the pump, on SQLite) enqueues the deliveries' jobs. A
 // config without Queues gives an insert-only client.
 func (db *DB) NewQueue(config *river.Config) (*river.Client[*sql.Tx], error) {
 	c, err := river.NewClient(db.riverDriver(), config)
@@ -326,6 +383,11 @@ func (db *DB) NewQueue(config *river.Config) (*river.Client[*sql.Tx], error) {
 		return nil, fmt.Errorf("create job queue: %w", err)
 	}
 	db.queue = c
+	if db.pump != nil {
+		// The pump enqueues what the inbox holds from before (a crash
+		// between an acknowledgement and its job) and what comes in.
+		db.startIngester()
+	}
 	return c, nil
 }
 
@@ -360,9 +422,15 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.db.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction of the workers' pool, committing when it
+// returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	return inTx(ctx, db.db, fn)
+}
+
+// inTx runs fn in a transaction of pool, committing when it returns nil.
+func inTx(ctx context.Context, pool *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -378,15 +446,24 @@ func nullTime(t time.Time) sql.NullTime {
 	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
 }
 
-// QueryRowForTest runs a query on the store's pool; only tests use it, to
-// check invariants across tables (River's included).
+// QueryRowForTest runs a query on the store's pool, or on the inbox's if
+// it names the deliveries table; only tests use it, to check invariants
+// across tables (River's included).
 func (db *DB) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.queryRow(ctx, q, args...)
+	return db.poolForTest(q).QueryRowContext(ctx, db.rebind(q), args...)
 }
 
-// ExecForTest runs a statement on the store's pool; only tests use it, to
-// break the schema on purpose or to hold locks.
+// ExecForTest runs a statement on the store's pool, or on the inbox's if it
+// names the deliveries table; only tests use it, to break the schema on
+// purpose or to hold locks.
 func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
-	_, err := db.exec(ctx, q, args...)
+	_, err := db.poolForTest(q).ExecContext(ctx, db.rebind(q), args...)
 	return err
+}
+
+func (db *DB) poolForTest(q string) *sql.DB {
+	if strings.Contains(q, " deliveries") {
+		return db.inbox
+	}
+	return db.db
 }

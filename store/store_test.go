@@ -99,8 +99,8 @@ func TestPostgresReplicasMigrateTogether(t *testing.T) {
 
 // TestSQLiteIngestLogIsCheckpointed: the writer leaves checkpoints to the
 // ingester's checkpointer, which must copy what ingest wrote into the
-// database file; were it missing, the log would only grow and the file
-// would stay as migrations left it.
+// inbox file; were it missing, the log would only grow and the file would
+// stay as migrations left it.
 func TestSQLiteIngestLogIsCheckpointed(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "goalbot.db")
@@ -108,6 +108,7 @@ func TestSQLiteIngestLogIsCheckpointed(t *testing.T) {
 	if _, err := db.NewQueue(&river.Config{}); err != nil {
 		t.Fatal(err)
 	}
+	path = store.InboxPath(path) // where ingest writes
 	before := fileSize(t, path)
 	payload := []byte(`{"action":"labeled","body":"` + strings.Repeat("x", 64<<10) + `"}`)
 	const n = 40 // 2.5 MiB: over SQLite's 1,000-page threshold for a checkpoint

@@ -39,7 +39,7 @@ func (db *DB) SetSyncState(ctx context.Context, repo string, since time.Time, et
 // HasDelivery reports whether a delivery with this id was stored.
 func (db *DB) HasDelivery(ctx context.Context, id string) (bool, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE id = ?`, id).Scan(&n); err != nil {
+	if err := db.inbox.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM deliveries WHERE id = ?`), id).Scan(&n); err != nil {
 		return false, fmt.Errorf("look up delivery %s: %w", id, err)
 	}
 	return n > 0, nil

@@ -100,8 +100,10 @@ func NewApp(ctx context.Context, cfg *config.Config, log zerolog.Logger, opt App
 		return nil, err
 	}
 	a.DB = db
-	db.SetIngestOptions(store.IngestOptions{CheckpointFailed: func(err error) {
-		log.Warn().Err(err).Msg("SQLite checkpoint failed; the log grows until one succeeds")
+	db.SetIngestOptions(store.IngestOptions{Failed: func(err error) {
+		// A failed checkpoint lets the log grow, a failed pump leaves
+		// deliveries waiting in the inbox; both are retried within a second.
+		log.Error().Err(err).Msg("store: background step failed; retrying")
 	}})
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()

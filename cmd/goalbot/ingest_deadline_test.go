@@ -60,10 +60,10 @@ func postDelivery(t *testing.T, srv *httptest.Server, id string, body []byte) (i
 	return resp.StatusCode, time.Since(t0)
 }
 
-// TestIngestDeadlineSQLiteWriterBlocked: another process holds SQLite's
-// write lock (longer than the busy timeout); the receiver answers 503 at its
-// deadline instead of hanging, and accepts the redelivery once the lock is
-// gone.
+// TestIngestDeadlineSQLiteWriterBlocked: another process holds the write
+// lock of the SQLite file deliveries go to (longer than the busy timeout);
+// the receiver answers 503 at its deadline instead of hanging, and accepts
+// the redelivery once the lock is gone.
 func TestIngestDeadlineSQLiteWriterBlocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "goalbot.db")
 	ctx := context.Background()
@@ -77,7 +77,7 @@ func TestIngestDeadlineSQLiteWriterBlocked(t *testing.T) {
 	}
 	srv, body := deadlineReceiver(t, db)
 
-	blocker, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
+	blocker, err := sql.Open("sqlite", "file:"+store.InboxPath(path)+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ func ingestAll(ctx context.Context, db *store.DB, ds []bot.Delivery, item func(i
 
 func countWhere(t *testing.T, db *store.DB, q string, args ...any) int {
 	t.Helper()
+	pump(t, db)
 	var n int
 	if err := db.QueryRowForTest(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatal(err)

@@ -50,6 +50,7 @@ func testRetentionJob(t *testing.T, db *store.DB) {
 	// Jobs: Ingest made one available job per delivery; finish some, and
 	// age the finish of all but one.
 	var ids []int64
+	pump(t, db)
 	rows, err := q.JobList(ctx, river.NewJobListParams().First(100))
 	if err != nil {
 		t.Fatal(err)

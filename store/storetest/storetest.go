@@ -62,8 +62,18 @@ func delivery(id string) bot.Delivery {
 		InstallationID: 42, ReceivedAt: time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC), Payload: []byte(`{"action":"labeled"}`)}
 }
 
+// pump enqueues the jobs of the deliveries stored so far (SQLite's pump
+// runs in the background; tests that count jobs run it themselves).
+func pump(t *testing.T, db *store.DB) {
+	t.Helper()
+	if _, err := db.Pump(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func jobCount(t *testing.T, db *store.DB) int {
 	t.Helper()
+	pump(t, db)
 	n, err := db.QueueDepth(context.Background())
 	if err != nil {
 		t.Fatal(err)

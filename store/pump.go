@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/riverqueue/river"
+)
+
+// On SQLite, ingest commits deliveries to the inbox file only, and the pump
+// enqueues their jobs: it reads the deliveries after the cursor
+// (inbox_pump.seq, in the database), and in one transaction of the
+// database inserts the jobs of those not skipped when they were stored and
+// moves the cursor past them. A crash between an acknowledgement and the pump loses nothing: the
+// next pump (one runs at start, see RecoverOrphans) finds the delivery
+// after the cursor. A delivery is never enqueued twice: its job and the
+// cursor commit together, and the inbox's seq only grows.
+
+// pumpBatch bounds the deliveries one pump transaction enqueues.
+const pumpBatch = 512
+
+// pumpEvery is how often the pump looks at the inbox when no batch told it
+// of new deliveries (after a failure, or deliveries another process wrote).
+const pumpEvery = time.Second
+
+// Pump enqueues the jobs of every delivery stored in the inbox and not
+// enqueued yet, and returns how many it enqueued. On PostgreSQL, where a
+// delivery and its job commit together, there is never any.
+func (db *DB) Pump(ctx context.Context) (int, error) {
+	if db.pump == nil {
+		return 0, nil
+	}
+	if db.queue == nil {
+		return 0, fmt.Errorf("pump deliveries: no job queue (call NewQueue first)")
+	}
+	total := 0
+	for {
+		n, more, err := db.pumpOnce(ctx)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("pump deliveries of %s: %w", db.where(), err)
+		}
+		if !more {
+			return total, nil
+		}
+	}
+}
+
+// pumpOnce enqueues the jobs of up to pumpBatch deliveries after the
+// cursor; more reports that there may be others.
+func (db *DB) pumpOnce(ctx context.Context) (n int, more bool, err error) {
+	// The transaction holds the database's write lock, so only one pump
+	// (of any process) reads the cursor and moves it at a time.
+	tx, err := db.pump.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, false, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var cursor int64
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM inbox_pump`).Scan(&cursor); err != nil {
+		return 0, false, fmt.Errorf("read cursor: %w", err)
+	}
+	rows, err := db.inbox.QueryContext(ctx, `SELECT seq, id, skip_reason FROM deliveries WHERE seq > ? ORDER BY seq LIMIT ?`,
+		cursor, pumpBatch)
+	if err != nil {
+		return 0, false, fmt.Errorf("read inbox: %w", err)
+	}
+	var jobs []river.InsertManyParams
+	last, seen := cursor, 0
+	for rows.Next() {
+		var id, skip string
+		if err := rows.Scan(&last, &id, &skip); err != nil {
+			rows.Close()
+			return 0, false, fmt.Errorf("read inbox: %w", err)
+		}
+		seen++
+		if skip == "" { // not finished without a job when it was stored
+			jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: id}})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, fmt.Errorf("read inbox: %w", err)
+	}
+	if seen == 0 {
+		return 0, false, nil
+	}
+	if len(jobs) > 0 {
+		if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
+			return 0, false, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE inbox_pump SET seq = ?`, last); err != nil {
+		return 0, false, fmt.Errorf("move cursor: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("commit: %w", err)
+	}
+	return len(jobs), seen == pumpBatch, nil
+}
+
+// pumps runs the pump at once, then after batches commit and every
+// pumpEvery, until the store closes.
+func (in *ingester) pumps() {
+	defer in.wg.Done()
+	tick := time.NewTicker(pumpEvery)
+	defer tick.Stop()
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-in.stop:
+				return
+			case <-in.stored:
+			case <-tick.C:
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+		if _, err := in.db.Pump(ctx); err != nil && in.opt.Failed != nil {
+			// The deliveries stay after the cursor: the next pump retries.
+			in.opt.Failed(err)
+		}
+		cancel()
+	}
+}
+
+// moveDeliveries moves the deliveries of a SQLite database made before the
+// inbox (its deliveries table) into the inbox, and drops the table. Their
+// jobs are in river_job already, so the cursor goes past them. Each step
+// can be repeated: a crash in between leaves rows that are copied again
+// (the inbox keeps the first copy) and the table, which the next Migrate
+// drops.
+func (db *DB) moveDeliveries(ctx context.Context) error {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("migrate: look for deliveries to move: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	const cols = `id, event, action, repo, installation_id, received_at, processed_at, outcome, error, skip_reason, payload`
+	for after := int64(0); ; {
+		rows, err := db.db.QueryContext(ctx, `SELECT rowid, `+cols+` FROM deliveries WHERE rowid > ? ORDER BY rowid LIMIT 200`, after)
+		if err != nil {
+			return fmt.Errorf("migrate: read deliveries to move: %w", err)
+		}
+		var batch [][]any
+		for rows.Next() {
+			var d bot.Delivery
+			var processed sql.NullTime
+			var skip string
+			if err := rows.Scan(&after, &d.ID, &d.Event, &d.Action, &d.Repo, &d.InstallationID, &d.ReceivedAt,
+				&processed, &d.Outcome, &d.Error, &skip, &d.Payload); err != nil {
+				rows.Close()
+				return fmt.Errorf("migrate: read deliveries to move: %w", err)
+			}
+			batch = append(batch, []any{d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(),
+				processed, d.Outcome, d.Error, skip, d.Payload})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("migrate: read deliveries to move: %w", err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		err = inTx(ctx, db.inbox, func(tx *sql.Tx) error {
+			for _, args := range batch {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+					ON CONFLICT (id) DO NOTHING`, args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: move deliveries to the inbox: %w", err)
+		}
+	}
+	var last int64
+	if err := db.inbox.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM deliveries`).Scan(&last); err != nil {
+		return fmt.Errorf("migrate: read the inbox: %w", err)
+	}
+	err = inTx(ctx, db.db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_pump SET seq = ?`, last); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DROP TABLE deliveries`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: drop the moved deliveries: %w", err)
+	}
+	return nil
+}
