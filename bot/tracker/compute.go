@@ -164,7 +164,7 @@ func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Ti
 			return nil
 		}
 		if res.Job != nil && res.Job.State != rivertype.JobStateRunning {
-			if res.Job.State == rivertype.JobStateScheduled && res.Job.ScheduledAt.After(at) {
+			if res.Job.ScheduledAt.After(at) && waiting(res.Job, at) {
 				t.promoteWhenDue(res.Job, at) // wanted sooner than it waits for
 			}
 			return nil // a waiting render will read this change
@@ -188,20 +188,35 @@ func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Ti
 // a change by 2 to 7 s; if this process stops first, River's own promotion
 // still runs the job.
 func (t *Tracker) promoteWhenDue(job *rivertype.JobRow, at time.Time) {
-	if job == nil || job.State != rivertype.JobStateScheduled {
+	if job == nil || !waiting(job, at) {
 		return
 	}
 	time.AfterFunc(time.Until(at), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		j, err := t.queue.JobGet(ctx, job.ID)
-		if err != nil || j.State != rivertype.JobStateScheduled {
-			return // gone, promoted, or the store is closing: nothing to do
+		if err != nil || !waiting(j, time.Now()) {
+			return // gone, running, or the store is closing: nothing to do
 		}
 		if _, err := t.queue.JobRetry(ctx, job.ID); err != nil {
 			t.log.Debug().Err(err).Int64("job", job.ID).Msg("could not make a due render available; River's scheduler will")
 		}
 	})
+}
+
+// waiting reports whether no worker would take j at at: it is scheduled,
+// or available with a later scheduled_at — River's scheduler makes the
+// jobs due in the next 5 s available and leaves their time, before which
+// workers do not take them. (Missing the second case left a render made
+// "now" waiting up to its delay, 2 s, at the end of each goal load.)
+func waiting(j *rivertype.JobRow, at time.Time) bool {
+	switch j.State {
+	case rivertype.JobStateScheduled:
+		return true
+	case rivertype.JobStateAvailable:
+		return j.ScheduledAt.After(at)
+	}
+	return false
 }
 
 // goalItems loads every stored item of a goal in one query; items linked

@@ -53,7 +53,9 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 			return nil
 		}
 	}
-	c.Gather = false
+	// Both slots run: this change comes at the end of a burst whose
+	// recomputation started, so its render need not wait for more.
+	c.Gather, c.Gathered = false, true
 	return t.Recompute(ctx, goalID, c)
 }
 

@@ -84,7 +84,7 @@ func (q *slotQueue) JobGet(_ context.Context, id int64) (*rivertype.JobRow, erro
 func (q *slotQueue) JobRetry(_ context.Context, id int64) (*rivertype.JobRow, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.byID[id].State = rivertype.JobStateAvailable
+	q.byID[id].State, q.byID[id].ScheduledAt = rivertype.JobStateAvailable, time.Now()
 	q.promoted = append(q.promoted, id)
 	cp := *q.byID[id]
 	return &cp, nil
@@ -94,6 +94,25 @@ func (q *slotQueue) set(id int64, s rivertype.JobState) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.byID[id].State = s
+}
+
+// TestRenderNowPromotesRenderMadeAvailableAhead: River's scheduler makes a
+// job due within 5 s available but keeps its time, before which no worker
+// takes it; a render wanted now must still be made due now.
+func TestRenderNowPromotesRenderMadeAvailableAhead(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop(), renderDelay: 4 * time.Second}
+	tr.enqueueRender(ctx, "g")
+	q.set(1, rivertype.JobStateAvailable) // what River's scheduler does ahead of time
+	start := time.Now()
+	if err := tr.enqueueRenderNow(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	q.await(t, "render due at once", func() bool { return len(q.promoted) == 1 && q.byID[1].ScheduledAt.Before(start.Add(time.Second)) })
+	if n := len(q.byID); n != 1 {
+		t.Errorf("%d render jobs, want the one, made due", n)
+	}
 }
 
 // TestEnqueueRenderSlots: a burst of changes shares one waiting render; a
