@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
@@ -36,20 +37,78 @@ type renderWorker struct {
 }
 
 func (w *renderWorker) Work(ctx context.Context, j *river.Job[RenderStatus]) error {
-	err := w.t.RenderStatus(ctx, j.Args.Goal)
-	var busy *leaseBusyError
-	if errors.As(err, &busy) {
-		// The other render (the goal's other slot) takes about as long
-		// as one GitHub edit; a snooze of a second made the last render
-		// of a burst wait most of it for nothing.
-		return river.JobSnooze(leaseRetry)
+	goal := j.Args.Goal
+	giveUp := time.Now().Add(leaseWait)
+	for {
+		// Asked for before the lease, so that a render of this process
+		// ending in between is not missed.
+		freed := w.t.rendered.wait(goal)
+		err := w.t.RenderStatus(ctx, goal)
+		var busy *leaseBusyError
+		if !errors.As(err, &busy) {
+			w.t.rendered.done(goal)
+			return jobError(wrap(err, "render the status comment of %s", goal))
+		}
+		if time.Now().After(giveUp) {
+			// Held all along, by a slow render or another replica: free
+			// the worker and try later.
+			return river.JobSnooze(leaseRetry)
+		}
+		// Most often the other render is this process's (the goal's other
+		// slot, about as long as one GitHub edit): try again as soon as a
+		// render ends, not a snooze later (a snooze of a second made the
+		// last render of a burst wait most of it for nothing).
+		t := time.NewTimer(leaseRetry)
+		select {
+		case <-freed:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+		t.Stop()
 	}
-	return jobError(wrap(err, "render the status comment of %s", j.Args.Goal))
 }
 
-// leaseRetry is how soon a render that found the goal's lease taken tries
-// again.
-const leaseRetry = 250 * time.Millisecond
+// A render that finds its goal's lease taken tries again when a render of
+// this process ends, or after leaseRetry, for leaseWait; then it snoozes
+// leaseRetry.
+const (
+	leaseRetry = 250 * time.Millisecond
+	leaseWait  = time.Second
+)
+
+// renderEnds tells renders waiting for a goal's lease that a render of
+// that goal in this process ended.
+type renderEnds struct {
+	mu    sync.Mutex
+	goals map[string]chan struct{}
+}
+
+// wait returns a channel closed when the next render of goal ends.
+func (r *renderEnds) wait(goal string) <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.goals == nil {
+		r.goals = map[string]chan struct{}{}
+	}
+	c, ok := r.goals[goal]
+	if !ok {
+		c = make(chan struct{})
+		r.goals[goal] = c
+	}
+	return c
+}
+
+// done wakes whoever waits for a render of goal to end.
+func (r *renderEnds) done(goal string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.goals[goal]; ok {
+		close(c)
+		delete(r.goals, goal)
+	}
+}
 
 // leaseBusyError says another worker is writing the goal's comment now.
 type leaseBusyError struct{ goal string }

@@ -184,3 +184,32 @@ func TestRenderNowPromotesWaitingRender(t *testing.T) {
 		t.Errorf("%d render jobs, want the one, made available", n)
 	}
 }
+
+// TestRenderEnds: a render waiting for a goal's lease hears of the end of
+// a render of that goal that began before or after it asked, and only of
+// that goal's.
+func TestRenderEnds(t *testing.T) {
+	var r renderEnds
+	a, b := r.wait("a"), r.wait("b")
+	if again := r.wait("a"); again != a {
+		t.Error("two waiters of one goal got different channels")
+	}
+	r.done("a")
+	select {
+	case <-a:
+	default:
+		t.Fatal("the end of a render of goal a was not heard")
+	}
+	select {
+	case <-b:
+		t.Fatal("a render of goal a woke the waiters of goal b")
+	default:
+	}
+	next := r.wait("a")
+	select {
+	case <-next:
+		t.Fatal("a waiter asking after a render ended heard of that render")
+	default:
+	}
+	r.done("c") // no one waits: nothing happens
+}
