@@ -36,8 +36,9 @@ func (db *DB) FinishDelivery(ctx context.Context, id, outcome, errText string) e
 	if err != nil {
 		return fmt.Errorf("finish delivery %s: %w", id, err)
 	}
-	if in := db.ingest; in != nil && in.committed != nil {
-		in.wrote(pageSize) // about a page of the inbox's log
+	if db.pump != nil && db.ingest != nil {
+		// SQLite, whose ingester NewQueue started before any worker ran.
+		db.ingest.wrote(pageSize) // about a page of the inbox's log
 	}
 	return nil
 }
