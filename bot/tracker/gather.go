@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -42,6 +43,10 @@ func recomputeUnique() river.UniqueOpts {
 // bursts were gathered (under the goal lock, so after or before that job,
 // never with older items than this change).
 func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) error {
+	first := RecomputeGoal{Goal: goalID, Shown: c.Shown}
+	if t.waiting.still(ctx, t.queue, first) {
+		return nil
+	}
 	// Two job slots per goal: while the first runs (it may have read the
 	// items before this change), the second waits for the next burst.
 	for _, again := range []bool{false, true} {
@@ -50,6 +55,9 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 			return fmt.Errorf("enqueue recompute of %s: %w", goalID, err)
 		}
 		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && res.Job.State != rivertype.JobStateRunning) {
+			if res.Job != nil {
+				t.waiting.remember(first, res.Job.ID)
+			}
 			return nil
 		}
 	}
@@ -57,6 +65,48 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 	// recomputation started, so its render need not wait for more.
 	c.Gather, c.Gathered = false, true
 	return t.Recompute(ctx, goalID, c)
+}
+
+// waitingRecomputes remembers the waiting RecomputeGoal job (of either
+// slot) of each goal this process last enqueued or joined, so that the
+// other refreshes of a burst find it waiting with a read instead of a
+// unique insert (a write, and on PostgreSQL a commit's flush, per refresh).
+type waitingRecomputes struct {
+	mu   sync.Mutex
+	jobs map[RecomputeGoal]int64
+}
+
+func (w *waitingRecomputes) remember(k RecomputeGoal, id int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.jobs == nil {
+		w.jobs = map[RecomputeGoal]int64{}
+	}
+	w.jobs[k] = id
+}
+
+// still reports whether the job remembered for k has yet to start: it
+// will then read the item change committed before this call.
+func (w *waitingRecomputes) still(ctx context.Context, q Queue, k RecomputeGoal) bool {
+	w.mu.Lock()
+	id, ok := w.jobs[k]
+	w.mu.Unlock()
+	if !ok {
+		return false
+	}
+	j, err := q.JobGet(ctx, id)
+	if err == nil {
+		switch j.State {
+		case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending, rivertype.JobStateRetryable:
+			return true
+		}
+	}
+	w.mu.Lock()
+	if w.jobs[k] == id {
+		delete(w.jobs, k)
+	}
+	w.mu.Unlock()
+	return false
 }
 
 // recomputeWorker runs RecomputeGoal jobs.

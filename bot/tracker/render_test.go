@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -48,16 +49,18 @@ func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.In
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.inserts++
-	r := args.(RenderStatus)
-	key := r.Goal
-	if r.Again {
-		key += "/again"
+	var key string
+	switch r := args.(type) {
+	case RenderStatus:
+		key = fmt.Sprintf("%s %s %v", r.Kind(), r.Goal, r.Again)
+	case RecomputeGoal:
+		key = fmt.Sprintf("%s %s %v %v", r.Kind(), r.Goal, r.Shown, r.Again)
 	}
 	unique := opts != nil && opts.UniqueOpts.ByArgs
 	if j, ok := q.jobs[key]; ok && unique && j.State != rivertype.JobStateCompleted {
 		return &rivertype.JobInsertResult{Job: j, UniqueSkippedAsDuplicate: true}, nil
 	}
-	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: r.Kind(), State: rivertype.JobStateAvailable}
+	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: args.Kind(), State: rivertype.JobStateAvailable}
 	if opts != nil && opts.ScheduledAt.After(time.Now()) {
 		j.State, j.ScheduledAt = rivertype.JobStateScheduled, opts.ScheduledAt
 	}
@@ -212,4 +215,35 @@ func TestRenderEnds(t *testing.T) {
 	default:
 	}
 	r.done("c") // no one waits: nothing happens
+}
+
+// TestGatherJoinsWaitingRecompute: the refreshes of a burst join the
+// recomputation the first one enqueued by looking it up, not by inserting
+// it again; once it runs, the next refresh takes the second slot.
+func TestGatherJoinsWaitingRecompute(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop()}
+	for i := 0; i < 50; i++ {
+		if err := tr.gatherRecompute(ctx, "g", cause{Gather: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.inserts != 1 || len(q.byID) != 1 || q.gets[1] != 49 {
+		t.Fatalf("50 refreshes: %d inserts, %d jobs, %d looks at job 1; want 1, 1 and 49", q.inserts, len(q.byID), q.gets[1])
+	}
+	q.set(1, rivertype.JobStateRunning) // it may have read the items already
+	if err := tr.gatherRecompute(ctx, "g", cause{Gather: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(q.byID) != 2 || q.byID[2].Kind != "recompute_goal" {
+		t.Fatalf("a refresh while the recomputation runs made %d jobs, want a second one waiting", len(q.byID))
+	}
+	inserts := q.inserts
+	for i := 0; i < 10; i++ {
+		tr.gatherRecompute(ctx, "g", cause{Gather: true})
+	}
+	if q.inserts != inserts || q.gets[2] != 10 {
+		t.Errorf("10 more refreshes: %d inserts, %d looks at the second job; want 0 and 10", q.inserts-inserts, q.gets[2])
+	}
 }
