@@ -143,7 +143,10 @@ func (db *DB) Ingest(ctx context.Context, d bot.Delivery) (duplicate bool, err e
 // IngestAbout is Ingest for a delivery that only matters if a goal tracks
 // item ("owner/repo#N", as ref.Ref.String writes it) and that holds no
 // command: when no goal tracks item, the delivery is stored as done, with
-// skip_reason "untracked", and no job. The check reads the database just
+// skip_reason "untracked", without its payload and with no job. Nothing
+// would read the payload (a goal that tracks the item later reads it from
+// GitHub), and it was most of what the receiver wrote: its row is kept,
+// for redeliveries and for the record. The check reads the database just
 // before the batch is stored: an item tracked meanwhile is read from
 // GitHub when it is tracked, after the change this delivery reports. An
 // empty item always enqueues a job.
@@ -336,14 +339,15 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	skip := make(map[string]bool)
 	for _, r := range rows {
 		d := r.d
-		outcome, processed, reason := bot.OutcomeQueued, sql.NullTime{}, ""
+		outcome, processed, reason, payload := bot.OutcomeQueued, sql.NullTime{}, "", d.Payload
 		if r.item != "" && !trackedItems[r.item] {
 			outcome, processed, reason = bot.OutcomeDone, sql.NullTime{Time: now, Valid: true}, SkipUntracked
+			payload = []byte{}
 			skip[d.ID] = true
 		}
-		args = append(args, d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), d.Payload,
+		args = append(args, d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), payload,
 			outcome, processed, reason)
-		written += len(d.Payload) + rowOverhead
+		written += len(payload) + rowOverhead
 	}
 
 	// The rows' statement commits by itself when no job goes with them (on

@@ -123,8 +123,8 @@ func testIngestBatchFailure(t *testing.T, db *store.DB) {
 }
 
 // testIngestUntracked: a delivery about an item no goal tracks is stored
-// as done with no job; one about a linked item, or with no item named,
-// gets its job.
+// as done with no job and without its payload; one about a linked item, or
+// with no item named, gets its job and keeps its payload.
 func testIngestUntracked(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	insertOnlyQueue(t, db)
@@ -158,11 +158,13 @@ func testIngestUntracked(t *testing.T, db *store.DB) {
 			t.Fatal(err)
 		}
 		if c.job {
-			if jobs != 1 || got.Outcome != bot.OutcomeQueued || reason != "" {
-				t.Errorf("%s: %d jobs, outcome %q, skip %q; want 1 job, queued", c.id, jobs, got.Outcome, reason)
+			if jobs != 1 || got.Outcome != bot.OutcomeQueued || reason != "" || string(got.Payload) != `{"action":"labeled"}` {
+				t.Errorf("%s: %d jobs, outcome %q, skip %q, payload %q; want 1 job, queued, the payload", c.id, jobs, got.Outcome, reason, got.Payload)
 			}
-		} else if jobs != 0 || got.Outcome != bot.OutcomeDone || got.ProcessedAt.IsZero() || reason != store.SkipUntracked {
-			t.Errorf("%s: %d jobs, outcome %q, processed %v, skip %q; want no job, done, %q", c.id, jobs, got.Outcome, got.ProcessedAt, reason, store.SkipUntracked)
+		} else if jobs != 0 || got.Outcome != bot.OutcomeDone || got.ProcessedAt.IsZero() || reason != store.SkipUntracked ||
+			len(got.Payload) != 0 || got.Event != "issues" || got.Repo != "rust-lang/rfcs" {
+			t.Errorf("%s: %d jobs, outcome %q, processed %v, skip %q, payload %d bytes, event %q, repo %q; want no job, done, %q, no payload, the rest kept",
+				c.id, jobs, got.Outcome, got.ProcessedAt, reason, len(got.Payload), got.Event, got.Repo, store.SkipUntracked)
 		}
 	}
 	// Its redelivery is a duplicate like any other.
