@@ -128,71 +128,85 @@ func (in *ingester) pumps() {
 
 // moveDeliveries moves the deliveries of a SQLite database made before the
 // inbox (its deliveries table) into the inbox, and drops the table. Their
-// jobs are in river_job already, so the cursor goes past them. Each step
-// can be repeated: a crash in between leaves rows that are copied again
-// (the inbox keeps the first copy) and the table, which the next Migrate
-// drops.
+// jobs are in river_job already, so the cursor goes past them. It all runs
+// in one transaction of the database, which keeps any pump of this or
+// another process from reading the cursor until it has moved; a crash
+// before that transaction commits leaves rows copied to the inbox (the next
+// Migrate copies again, the inbox keeps the first copy) and the table.
 func (db *DB) moveDeliveries(ctx context.Context) error {
-	var n int
-	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'`).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("migrate: look for deliveries to move: %w", err)
-	}
-	if n == 0 {
-		return nil
-	}
-	const cols = `id, event, action, repo, installation_id, received_at, processed_at, outcome, error, skip_reason, payload`
-	for after := int64(0); ; {
-		rows, err := db.db.QueryContext(ctx, `SELECT rowid, `+cols+` FROM deliveries WHERE rowid > ? ORDER BY rowid LIMIT 200`, after)
-		if err != nil {
-			return fmt.Errorf("migrate: read deliveries to move: %w", err)
+	err := inTx(ctx, db.db, func(tx *sql.Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'`).Scan(&n)
+		if err != nil || n == 0 {
+			return err
 		}
-		var batch [][]any
-		for rows.Next() {
-			var d bot.Delivery
-			var processed sql.NullTime
-			var skip string
-			if err := rows.Scan(&after, &d.ID, &d.Event, &d.Action, &d.Repo, &d.InstallationID, &d.ReceivedAt,
-				&processed, &d.Outcome, &d.Error, &skip, &d.Payload); err != nil {
-				rows.Close()
-				return fmt.Errorf("migrate: read deliveries to move: %w", err)
+		for after := int64(0); ; {
+			batch, last, err := oldDeliveries(ctx, tx, after)
+			if err != nil {
+				return err
 			}
-			batch = append(batch, []any{d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(),
-				processed, d.Outcome, d.Error, skip, d.Payload})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("migrate: read deliveries to move: %w", err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		err = inTx(ctx, db.inbox, func(tx *sql.Tx) error {
-			for _, args := range batch {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-					ON CONFLICT (id) DO NOTHING`, args...); err != nil {
-					return err
+			if len(batch) == 0 {
+				break
+			}
+			after = last
+			err = inTx(ctx, db.inbox, func(in *sql.Tx) error {
+				for _, args := range batch {
+					if _, err := in.ExecContext(ctx, `INSERT INTO deliveries (`+movedColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+						ON CONFLICT (id) DO NOTHING`, args...); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("copy to the inbox: %w", err)
 			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("migrate: move deliveries to the inbox: %w", err)
+			if len(batch) < moveBatch {
+				break
+			}
 		}
-	}
-	var last int64
-	if err := db.inbox.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM deliveries`).Scan(&last); err != nil {
-		return fmt.Errorf("migrate: read the inbox: %w", err)
-	}
-	err = inTx(ctx, db.db, func(tx *sql.Tx) error {
+		var last int64
+		if err := db.inbox.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM deliveries`).Scan(&last); err != nil {
+			return fmt.Errorf("read the inbox: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_pump SET seq = ?`, last); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DROP TABLE deliveries`)
+		_, err = tx.ExecContext(ctx, `DROP TABLE deliveries`)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("migrate: drop the moved deliveries: %w", err)
+		return fmt.Errorf("migrate: move deliveries to the inbox: %w", err)
 	}
 	return nil
+}
+
+// movedColumns are the columns moveDeliveries copies.
+const movedColumns = `id, event, action, repo, installation_id, received_at, processed_at, outcome, error, skip_reason, payload`
+
+// moveBatch is how many deliveries moveDeliveries copies per inbox
+// transaction.
+const moveBatch = 200
+
+// oldDeliveries reads up to moveBatch rows of the old deliveries table
+// after rowid after, as insert arguments, and the last rowid read.
+func oldDeliveries(ctx context.Context, tx *sql.Tx, after int64) ([][]any, int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+movedColumns+` FROM deliveries WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, moveBatch)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read deliveries to move: %w", err)
+	}
+	defer rows.Close()
+	var batch [][]any
+	for rows.Next() {
+		var d bot.Delivery
+		var processed sql.NullTime
+		var skip string
+		if err := rows.Scan(&after, &d.ID, &d.Event, &d.Action, &d.Repo, &d.InstallationID, &d.ReceivedAt,
+			&processed, &d.Outcome, &d.Error, &skip, &d.Payload); err != nil {
+			return nil, 0, fmt.Errorf("read deliveries to move: %w", err)
+		}
+		batch = append(batch, []any{d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(),
+			processed, d.Outcome, d.Error, skip, d.Payload})
+	}
+	return batch, after, rows.Err()
 }
