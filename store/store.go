@@ -152,29 +152,33 @@ func (db *DB) openSQLite(ctx context.Context) error {
 // lock each hold one of the workers').
 func (db *DB) openPostgres(ctx context.Context) error {
 	var err error
-	if db.db, err = sql.Open("pgx", db.dsn); err != nil {
-		return fmt.Errorf("open %s: %w", db.where(), redact(err, db.dsn))
+	if db.db, err = db.openPostgresPool(ctx, postgresConns); err != nil {
+		return err
 	}
-	// Idle connections are kept (database/sql keeps two by default): with
-	// more workers than that, every query past the second opened a new
-	// connection, and PostgreSQL forked a backend for it.
-	db.db.SetMaxOpenConns(postgresConns)
-	db.db.SetMaxIdleConns(postgresConns)
-	db.db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.db.PingContext(ctx); err != nil {
-		return fmt.Errorf("connect to %s: %w", db.where(), redact(err, db.dsn))
-	}
-	if db.writer, err = sql.Open("pgx", db.dsn); err != nil {
-		return fmt.Errorf("open %s: %w", db.where(), redact(err, db.dsn))
-	}
-	db.writer.SetMaxOpenConns(maxCommitters)
-	db.writer.SetMaxIdleConns(maxCommitters)
-	db.writer.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.writer.PingContext(ctx); err != nil {
-		return fmt.Errorf("connect to %s: %w", db.where(), redact(err, db.dsn))
+	if db.writer, err = db.openPostgresPool(ctx, maxCommitters); err != nil {
+		return err
 	}
 	db.inbox, db.reader = db.db, db.writer
 	return nil
+}
+
+// openPostgresPool opens a pool of at most conns connections that keeps
+// them idle (database/sql keeps two by default: with more workers than
+// that, every query past the second opened a new connection, and
+// PostgreSQL forked a backend for it).
+func (db *DB) openPostgresPool(ctx context.Context, conns int) (*sql.DB, error) {
+	pool, err := sql.Open("pgx", db.dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", db.where(), redact(err, db.dsn))
+	}
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to %s: %w", db.where(), redact(err, db.dsn))
+	}
+	return pool, nil
 }
 
 // closePools closes every pool opened, each once.
