@@ -9,12 +9,25 @@ import (
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/store"
+	"github.com/goalbot/goalbot/store/storetest"
 	"github.com/riverqueue/river"
 )
 
 func sqliteDelivery(id string) bot.Delivery {
 	return bot.Delivery{ID: id, Event: "issues", Action: "labeled", Repo: "rust-lang/rfcs", InstallationID: 7,
 		ReceivedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Payload: []byte(`{"action":"labeled"}`)}
+}
+
+// openQueuedSQLite opens a migrated SQLite store in a fresh file, with an
+// insert-only queue (so its pump runs), and returns it and the file's path.
+func openQueuedSQLite(t *testing.T) (*store.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "goalbot.db")
+	db := openMigrated(t, "sqlite:"+path)
+	if _, err := db.NewQueue(&river.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	return db, path
 }
 
 func processJobs(t *testing.T, db *store.DB) int {
@@ -32,24 +45,8 @@ func processJobs(t *testing.T, db *store.DB) int {
 // once it is free.
 func TestSQLiteIngestWhileDatabaseLocked(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "goalbot.db")
-	db := openMigrated(t, "sqlite:"+path)
-	if _, err := db.NewQueue(&river.Config{}); err != nil {
-		t.Fatal(err)
-	}
-	blocker, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer blocker.Close()
-	conn, err := blocker.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openQueuedSQLite(t)
+	release := storetest.HoldWriteLock(t, path)
 	// Well under the 5 s busy timeout a wait for the lock would last.
 	short, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -60,9 +57,7 @@ func TestSQLiteIngestWhileDatabaseLocked(t *testing.T) {
 	if n, err := db.QueueDepth(ctx); err != nil || n != 1 {
 		t.Errorf("QueueDepth with the delivery waiting for the pump = %d, %v; want 1", n, err)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if _, err := db.Pump(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -127,11 +122,7 @@ func TestSQLitePumpRecoversAndNeverRepeats(t *testing.T) {
 // and no job is made again for them.
 func TestSQLiteMigrateMovesDeliveries(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "goalbot.db")
-	db := openMigrated(t, "sqlite:"+path)
-	if _, err := db.NewQueue(&river.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openQueuedSQLite(t)
 	if _, err := db.Ingest(ctx, sqliteDelivery("new-before")); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/store"
 	"github.com/goalbot/goalbot/store/storetest"
-	"github.com/riverqueue/river"
 )
 
 func TestSQLite(t *testing.T) {
@@ -103,11 +102,7 @@ func TestPostgresReplicasMigrateTogether(t *testing.T) {
 // stay as migrations left it.
 func TestSQLiteIngestLogIsCheckpointed(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "goalbot.db")
-	db := openMigrated(t, "sqlite:"+path)
-	if _, err := db.NewQueue(&river.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openQueuedSQLite(t)
 	path = store.InboxPath(path) // where ingest writes
 	before := fileSize(t, path)
 	payload := []byte(`{"action":"labeled","body":"` + strings.Repeat("x", 64<<10) + `"}`)

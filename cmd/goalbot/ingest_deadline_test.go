@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"net"
 	"net/http"
@@ -77,26 +76,12 @@ func TestIngestDeadlineSQLiteWriterBlocked(t *testing.T) {
 	}
 	srv, body := deadlineReceiver(t, db)
 
-	blocker, err := sql.Open("sqlite", "file:"+store.InboxPath(path)+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer blocker.Close()
-	conn, err := blocker.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := storetest.HoldWriteLock(t, store.InboxPath(path))
 	code, took := postDelivery(t, srv, "blocked-1", body)
 	if code != http.StatusServiceUnavailable || took > 3*time.Second {
 		t.Errorf("with the writer blocked: %d after %v, want 503 at the 300 ms deadline", code, took)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
+	release()
 	// GitHub redelivers; the store may or may not have kept the first try,
 	// and either way the delivery is acknowledged.
 	deadline := time.Now().Add(15 * time.Second)
