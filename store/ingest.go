@@ -441,9 +441,10 @@ func (in *ingester) wrote(n int) {
 }
 
 // checkpoints runs SQLite's checkpoints of what ingest wrote to the inbox,
-// on a connection of the inbox pool. A PASSIVE checkpoint never blocks the
-// writer, so the acknowledgements do not wait for it as they did when each
-// commit past 1,000 pages of log ran one itself.
+// on a connection of the inbox pool. A PASSIVE checkpoint does not take the
+// write lock, so the acknowledgements do not wait for it as they did when
+// each commit past 1,000 pages of log ran one itself (a commit that starts
+// while it holds the log's first read lock may still wait for it).
 func (in *ingester) checkpoints() {
 	defer in.wg.Done()
 	quiet := time.NewTimer(checkpointIdle)

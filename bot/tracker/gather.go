@@ -44,7 +44,7 @@ func recomputeUnique() river.UniqueOpts {
 // never with older items than this change).
 func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) error {
 	first := RecomputeGoal{Goal: goalID, Shown: c.Shown}
-	if t.waiting.still(ctx, t.queue, first) {
+	if t.joinable.still(ctx, t.queue, first) {
 		return nil
 	}
 	// Two job slots per goal: while the first runs (it may have read the
@@ -56,7 +56,7 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 		}
 		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && res.Job.State != rivertype.JobStateRunning) {
 			if res.Job != nil {
-				t.waiting.remember(first, res.Job.ID)
+				t.joinable.remember(first, res.Job.ID)
 			}
 			return nil
 		}

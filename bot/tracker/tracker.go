@@ -84,7 +84,7 @@ type Tracker struct {
 	leases atomic.Int64 // numbers each lease attempt
 
 	rendered renderEnds        // renders waiting for a goal's lease hear when one ends
-	waiting  waitingRecomputes // the recompute a burst of refreshes joins
+	joinable waitingRecomputes // the recompute a burst of refreshes joins
 
 	recomputes    atomic.Int64 // recomputations run, see Recomputes
 	trackingRepos sync.Map     // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
