@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
@@ -64,7 +65,8 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 			unlock()
 		}
 	}()
-	t.recomputes.Add(1)
+	n, _ := t.recomputes.LoadOrStore(goalID, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 	in, g, err := t.computeInput(ctx, goalID)
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ type Tracker struct {
 	rendered renderEnds        // renders waiting for a goal's lease hear when one ends
 	joinable waitingRecomputes // the recompute a burst of refreshes joins
 
-	recomputes    atomic.Int64 // recomputations run, see Recomputes
+	recomputes    sync.Map     // goal id → *atomic.Int64 recomputations run, see Recomputes
 	trackingRepos sync.Map     // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
 
 	renderDelay time.Duration // see Config.RenderDelay

@@ -269,6 +269,9 @@ func tempSchema(ctx context.Context, base string) (string, func(), error) {
 	return u.String(), drop, nil
 }
 
+// scaleGoalID is the id of the goal scaleGoal writes (its file's name).
+const scaleGoalID = "scale"
+
 // scaleGoal writes a goal document whose n task rows each link one
 // rust-lang/rust issue, and seeds those issues in the sandbox.
 func scaleGoal(dir string, sb *sandbox.Server, n int) {
@@ -283,5 +286,5 @@ func scaleGoal(dir string, sb *sandbox.Server, n int) {
 	}
 	sb.SeedIssue(sandbox.Issue{Repo: demo.TrackingRepo, Number: 106, Title: "Scale goal", State: "open", Author: "nikomatsakis", CreatedAt: now, UpdatedAt: now})
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "scale.md"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, scaleGoalID+".md"), []byte(b.String()), 0o644)
 }

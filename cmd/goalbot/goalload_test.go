@@ -13,7 +13,8 @@ import (
 // loadScaleGoal starts the demo with one more goal of n items, loads every
 // goal and waits until the queue is empty (every item read, every status
 // computed, every comment written); it returns how long that took and how
-// many recomputations ran.
+// many recomputations of that goal ran (the demo's goals recompute too, a
+// varying number of times, and are not counted).
 func loadScaleGoal(tb testing.TB, n int) (time.Duration, int64) {
 	tb.Helper()
 	dir := tb.TempDir()
@@ -28,7 +29,7 @@ func loadScaleGoal(tb testing.TB, n int) (time.Duration, int64) {
 	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	before := e.App.Tracker.Recomputes()
+	before := e.App.Tracker.Recomputes(scaleGoalID)
 	start := time.Now()
 	if err := e.App.Tracker.LoadGoals(ctx); err != nil {
 		tb.Fatal(err)
@@ -36,7 +37,7 @@ func loadScaleGoal(tb testing.TB, n int) (time.Duration, int64) {
 	if err := e.App.WaitIdle(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	return time.Since(start), e.App.Tracker.Recomputes() - before
+	return time.Since(start), e.App.Tracker.Recomputes(scaleGoalID) - before
 }
 
 // BenchmarkGoalLoad measures loading a goal of 10, 100 and 1,000 items
@@ -69,7 +70,13 @@ func TestGoalLoadRecomputesOncePerBurst(t *testing.T) {
 	small, smallRuns := loadScaleGoal(t, 10)
 	big, bigRuns := loadScaleGoal(t, 300)
 	t.Logf("10 items: %v, %d recomputations; 300 items: %v, %d recomputations", small, smallRuns, big, bigRuns)
-	if bigRuns > smallRuns+10 {
+	if smallRuns == 0 || bigRuns == 0 {
+		t.Fatalf("goal %q was not recomputed (10 items: %d, 300 items: %d)", scaleGoalID, smallRuns, bigRuns)
+	}
+	// Once per item would be 300; a burst is gathered into a few, plus one
+	// for each change that came while both of the goal's slots ran (more of
+	// them on a slow machine, a few dozen at most).
+	if bigRuns > smallRuns+30 {
 		t.Errorf("loading 300 items ran %d recomputations, 10 items %d: the burst is not gathered", bigRuns, smallRuns)
 	}
 }
