@@ -86,8 +86,8 @@ type Tracker struct {
 	rendered renderEnds        // renders waiting for a goal's lease hear when one ends
 	joinable waitingRecomputes // the recompute a burst of refreshes joins
 
-	recomputes    sync.Map     // goal id → *atomic.Int64 recomputations run, see Recomputes
-	trackingRepos sync.Map     // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
+	recomputes    sync.Map // goal id → *atomic.Int64 recomputations run, see Recomputes
+	trackingRepos sync.Map // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
 
 	renderDelay time.Duration // see Config.RenderDelay
 	monitor     Monitor       // see Config.Monitor
