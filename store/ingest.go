@@ -318,18 +318,10 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	}
 	rows, rowIdx = sortedRows, sortedIdx
 
-	// Prepared before the transaction takes the writer's connection.
-	stmt, err := in.stmt(ctx, db.writer, in.insertQuery(len(rows)))
-	if err != nil {
-		return nil, err
-	}
 	var trackedItems map[string]bool
 	if items := itemsOf(rows); len(items) > 0 {
-		check, err := in.stmt(ctx, db.reader, in.trackedQuery(len(items)))
-		if err != nil {
-			return nil, err
-		}
-		if trackedItems, err = tracked(ctx, check, items); err != nil {
+		var err error
+		if trackedItems, err = in.tracked(ctx, items); err != nil {
 			return nil, fmt.Errorf("check tracked items: %w", err)
 		}
 	}
@@ -346,22 +338,38 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 			skip[d.ID] = true
 		}
 		args = append(args, d.ID, d.Event, d.Action, d.Repo, d.InstallationID, d.ReceivedAt.UTC(), payload,
-			outcome, processed, reason)
+			string(outcome), processed, reason)
 		written += len(payload) + rowOverhead
 	}
 
-	// The rows' statement commits by itself when no job goes with them (on
-	// SQLite, where the pump enqueues them, or when every delivery is
-	// skipped): on PostgreSQL that is one round trip instead of three.
-	insert, tx := stmt, (*sql.Tx)(nil)
-	if db.pump == nil && len(skip) < len(rows) {
-		if tx, err = db.writer.BeginTx(ctx, nil); err != nil {
-			return nil, fmt.Errorf("begin: %w", err)
+	// jobsFor lists the jobs of the deliveries that were new and not
+	// skipped, and marks the others duplicates. No unique option: the
+	// delivery row's own id, inserted with ON CONFLICT DO NOTHING, already
+	// gives each delivery one job.
+	var jobs []river.InsertManyParams
+	jobsFor := func(inserted map[string]bool) []river.InsertManyParams {
+		jobs = jobs[:0]
+		for k, r := range rows {
+			dup[rowIdx[k]] = !inserted[r.d.ID]
+			if inserted[r.d.ID] && !skip[r.d.ID] {
+				jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: r.d.ID}})
+			}
 		}
-		defer tx.Rollback()
-		insert = tx.StmtContext(ctx, stmt)
+		return jobs
 	}
-	res, err := insert.QueryContext(ctx, args...)
+	insert := in.insertQuery(len(rows))
+	if db.dialect == Postgres {
+		_, err := db.insertPostgres(ctx, insert, args, len(skip) < len(rows), jobsFor)
+		return dup, err
+	}
+
+	// On SQLite the rows' statement commits by itself: the pump enqueues
+	// their jobs.
+	stmt, err := in.stmt(ctx, db.writer, insert)
+	if err != nil {
+		return nil, err
+	}
+	res, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
@@ -378,35 +386,10 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-
-	var jobs []river.InsertManyParams
-	for k, r := range rows {
-		if !inserted[r.d.ID] {
-			dup[rowIdx[k]] = true
-			continue
-		}
-		if skip[r.d.ID] {
-			continue
-		}
-		// No unique option: the delivery row's own id, inserted just above
-		// with ON CONFLICT DO NOTHING, already gives each delivery one job.
-		jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: r.d.ID}})
-	}
-	if tx != nil {
-		if len(jobs) > 0 {
-			if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
-				return nil, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, fmt.Errorf("commit: %w", err)
-		}
-	}
-	if in.committed != nil {
-		in.wrote(written)
-		if len(jobs) > 0 {
-			signal(in.stored)
-		}
+	jobsFor(inserted)
+	in.wrote(written)
+	if len(jobs) > 0 {
+		signal(in.stored)
 	}
 	return dup, nil
 }
@@ -547,13 +530,19 @@ func (in *ingester) trackedQuery(n int) string {
 	return in.db.rebind(`SELECT ref FROM items WHERE ref IN (` + marks + `) UNION SELECT item FROM links WHERE item IN (` + marks + `)`)
 }
 
-// tracked runs check, trackedQuery prepared for items, and returns which
-// of the items some goal tracks.
-func tracked(ctx context.Context, check *sql.Stmt, items []any) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(items) == 0 {
-		return out, nil
+// tracked returns which of the items some goal tracks, read just before
+// the batch is stored (on SQLite over a read-only connection of the
+// database, as the inbox is another file).
+func (in *ingester) tracked(ctx context.Context, items []any) (map[string]bool, error) {
+	q := in.trackedQuery(len(items))
+	if in.db.dialect == Postgres {
+		return in.db.trackedPostgres(ctx, q, items)
 	}
+	check, err := in.stmt(ctx, in.db.reader, q)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
 	rs, err := check.QueryContext(ctx, append(items, items...)...)
 	if err != nil {
 		return nil, err

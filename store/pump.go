@@ -33,7 +33,7 @@ func (db *DB) Pump(ctx context.Context) (int, error) {
 	if db.pump == nil {
 		return 0, nil
 	}
-	if db.queue == nil {
+	if db.sqlQueue == nil {
 		return 0, fmt.Errorf("pump deliveries: no job queue (call NewQueue first)")
 	}
 	total := 0
@@ -89,7 +89,7 @@ func (db *DB) pumpOnce(ctx context.Context) (n int, more bool, err error) {
 		return 0, false, nil
 	}
 	if len(jobs) > 0 {
-		if _, err := db.queue.InsertManyTx(ctx, tx, jobs); err != nil {
+		if _, err := db.sqlQueue.InsertManyTx(ctx, tx, jobs); err != nil {
 			return 0, false, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
 		}
 	}

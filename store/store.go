@@ -23,6 +23,8 @@ import (
 	migratepgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -57,7 +59,12 @@ type DB struct {
 	db      *sql.DB
 	dialect Dialect
 	dsn     string // driver DSN; never logged (it may hold a password)
-	queue   *river.Client[*sql.Tx]
+	queue   Queue
+
+	sqlQueue  *river.Client[*sql.Tx] // the queue on SQLite
+	pgxQueue  *river.Client[pgx.Tx]  // the queue on PostgreSQL
+	river     *pgxpool.Pool          // River's pool on PostgreSQL (riverConns)
+	pgxWriter *pgxpool.Pool          // ingest's pool on PostgreSQL
 
 	// Deliveries are written over connections of their own, so that an
 	// acknowledgement never waits behind the workers: writer commits the
@@ -66,7 +73,7 @@ type DB struct {
 	// deliveries are in a file of their own (InboxPath), whose write lock
 	// the workers do not take, and pump moves the new ones into the job
 	// queue (see pump.go); on PostgreSQL one transaction stores a batch and
-	// its jobs, inbox is db and reader is writer.
+	// its jobs over pgxWriter, and inbox is db.
 	writer *sql.DB
 	inbox  *sql.DB
 	reader *sql.DB
@@ -147,18 +154,21 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	return nil
 }
 
-// openPostgres opens the workers' pool and ingest's, one connection per
-// committing batch (on PostgreSQL, workers waiting on a goal's advisory
-// lock each hold one of the workers').
+// openPostgres opens the workers' pool, River's (a pgx pool, see Queue)
+// and ingest's (pgx too, one connection per committing batch). Workers
+// waiting on a goal's advisory lock each hold one of the workers'.
 func (db *DB) openPostgres(ctx context.Context) error {
 	var err error
 	if db.db, err = db.openPostgresPool(ctx, postgresConns); err != nil {
 		return err
 	}
-	if db.writer, err = db.openPostgresPool(ctx, maxCommitters); err != nil {
+	if db.river, err = db.openPgxPool(ctx, riverConns); err != nil {
 		return err
 	}
-	db.inbox, db.reader = db.db, db.writer
+	if db.pgxWriter, err = db.openPgxPool(ctx, maxCommitters); err != nil {
+		return err
+	}
+	db.inbox = db.db
 	return nil
 }
 
@@ -189,6 +199,11 @@ func (db *DB) closePools() error {
 		if p != nil && !seen[p] {
 			seen[p] = true
 			errs = append(errs, p.Close())
+		}
+	}
+	for _, p := range []*pgxpool.Pool{db.river, db.pgxWriter} {
+		if p != nil {
+			p.Close()
 		}
 	}
 	return errors.Join(errs...)
@@ -371,28 +386,13 @@ func schemaReady(ctx context.Context, pool *sql.DB, dir, where string) error {
 	return nil
 }
 
+// riverDriver is River's driver for its migrations: over database/sql on
+// either database (the queue itself runs on pgx on PostgreSQL, see Queue).
 func (db *DB) riverDriver() riverdriver.Driver[*sql.Tx] {
 	if db.dialect == Postgres {
 		return riverdatabasesql.New(db.db)
 	}
 	return riversqlite.New(db.db)
-}
-
-// NewQueue creates the River client over this database and remembers it,
-// so that Ingest (or the pump, on SQLite) enqueues the deliveries' jobs. A
-// config without Queues gives an insert-only client.
-func (db *DB) NewQueue(config *river.Config) (*river.Client[*sql.Tx], error) {
-	c, err := river.NewClient(db.riverDriver(), config)
-	if err != nil {
-		return nil, fmt.Errorf("create job queue: %w", err)
-	}
-	db.queue = c
-	if db.pump != nil {
-		// The pump enqueues what the inbox holds from before (a crash
-		// between an acknowledgement and its job) and what comes in.
-		db.startIngester()
-	}
-	return c, nil
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL. Queries must not hold

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +33,7 @@ type App struct {
 	Config  *config.Config
 	Log     zerolog.Logger
 	DB      *store.DB
-	Queue   *river.Client[*sql.Tx]
+	Queue   store.Queue
 	GitHub  *gh.Client
 	Metrics *metrics.Metrics
 	Tracker *tracker.Tracker

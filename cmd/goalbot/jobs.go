@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -154,7 +153,7 @@ func cmdJobsRetry(ctx context.Context, args []string, stdout, stderr io.Writer, 
 
 // openJobs opens the store with an insert-only job client: listing and
 // retrying jobs needs neither GitHub credentials nor workers.
-func openJobs(ctx context.Context, cfg *config.Config) (*store.DB, *river.Client[*sql.Tx], error) {
+func openJobs(ctx context.Context, cfg *config.Config) (*store.DB, store.Queue, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL.Value())
 	if err != nil {
 		return nil, nil, err

@@ -48,7 +48,7 @@ func Run(t *testing.T, open Opener) {
 }
 
 // insertOnlyQueue attaches an insert-only River client, as the receiver has.
-func insertOnlyQueue(t *testing.T, db *store.DB) *river.Client[*sql.Tx] {
+func insertOnlyQueue(t *testing.T, db *store.DB) store.Queue {
 	t.Helper()
 	c, err := db.NewQueue(&river.Config{})
 	if err != nil {
