@@ -61,15 +61,16 @@ func (db *DB) SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error 
 		if err != nil {
 			return err
 		}
+		rows := make([][]any, 0, len(links))
 		for _, l := range links {
 			if l.At.IsZero() {
 				l.At = g.UpdatedAt
 			}
-			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO links (goal, subgoal, item, origin, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-				g.ID, l.Subgoal, l.Item.String(), l.Origin, l.By, l.At.UTC()); err != nil {
-				return err
-			}
+			rows = append(rows, []any{g.ID, l.Subgoal, l.Item.String(), l.Origin, l.By, l.At.UTC()})
+		}
+		if err := db.insertRows(ctx, tx, `INSERT INTO links (goal, subgoal, item, origin, created_by, created_at)`,
+			`ON CONFLICT DO NOTHING`, rows); err != nil {
+			return err
 		}
 		return nil
 	})

@@ -43,22 +43,32 @@ func (db *DB) SaveStatuses(ctx context.Context, goal string, changed []bot.Subgo
 				return err
 			}
 		}
+		// One row per subgoal (the last, if one came twice): an upsert may
+		// not meet its key twice in one statement.
+		rows := make([][]any, 0, len(changed))
+		at := make(map[string]int, len(changed))
 		for _, s := range changed {
-			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO statuses
-				(goal, subgoal, status, detail, doc_status, disagree, provisional, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (goal, subgoal) DO UPDATE SET status = excluded.status, detail = excluded.detail,
-				doc_status = excluded.doc_status, disagree = excluded.disagree, provisional = excluded.provisional,
-				since = excluded.since`),
-				goal, s.Subgoal, s.Status, s.Detail, s.DocStatus, s.Disagree, s.Provisional, s.Since.UTC()); err != nil {
-				return err
+			row := []any{goal, s.Subgoal, s.Status, s.Detail, s.DocStatus, s.Disagree, s.Provisional, s.Since.UTC()}
+			if i, ok := at[s.Subgoal]; ok {
+				rows[i] = row
+				continue
 			}
+			at[s.Subgoal] = len(rows)
+			rows = append(rows, row)
 		}
+		if err := db.insertRows(ctx, tx, `INSERT INTO statuses
+				(goal, subgoal, status, detail, doc_status, disagree, provisional, since)`,
+			`ON CONFLICT (goal, subgoal) DO UPDATE SET status = excluded.status, detail = excluded.detail,
+				doc_status = excluded.doc_status, disagree = excluded.disagree, provisional = excluded.provisional,
+				since = excluded.since`, rows); err != nil {
+			return err
+		}
+		rows = rows[:0]
 		for _, t := range transitions {
-			if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO transitions
-				(goal, subgoal, old, new, detail, at, delivery, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-				goal, t.Subgoal, t.Old, t.New, t.Detail, t.At.UTC(), t.DeliveryID, t.Item); err != nil {
-				return err
-			}
+			rows = append(rows, []any{goal, t.Subgoal, t.Old, t.New, t.Detail, t.At.UTC(), t.DeliveryID, t.Item})
+		}
+		if err := db.insertRows(ctx, tx, `INSERT INTO transitions (goal, subgoal, old, new, detail, at, delivery, item)`, "", rows); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, db.rebind(`UPDATE goals SET status_version = status_version + 1 WHERE id = ?`), goal)
 		return err

@@ -102,9 +102,18 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	// The reads are queued in one batch: all of them wait before the
 	// first finishes, so the recomputation their burst shares
 	// (gatherRecompute) queues behind the last of them.
+	stored, err := t.store.GoalItems(ctx, id)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(stored))
+	for _, it := range stored {
+		known[it.Ref.String()] = true
+	}
 	var reads []river.InsertManyParams
 	for _, l := range all {
-		if _, err := t.store.Item(ctx, l.Item); bot.ErrorCode(err) == bot.ENOTFOUND {
+		if r := l.Item.String(); !known[r] {
+			known[r] = true // one read for an item linked twice
 			reads = append(reads, river.InsertManyParams{Args: RefreshItem{Item: l.Item.String()}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
 		}
 	}

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +25,7 @@ func runDomain(t *testing.T, open Opener) {
 		{"GoalRoundTripAndLinks", testGoalRoundTripAndLinks},
 		{"ItemRoundTrip", testItemRoundTrip},
 		{"StatusesAndTransitions", testStatusesAndTransitions},
+		{"ManyStatusesAndLinks", testManyStatusesAndLinks},
 		{"StatusCommentLease", testStatusCommentLease},
 		{"StatusCommentLeaseRace", testStatusCommentLeaseRace},
 		{"ClaimReplyOnce", testClaimReplyOnce},
@@ -163,6 +166,54 @@ func testStatusesAndTransitions(t *testing.T, db *store.DB) {
 	ts, _ = db.Transitions(ctx, "g", day(1), day(31))
 	if len(ts) != 2 || ts[1].New != "fcp-finished" {
 		t.Errorf("all transitions = %+v", ts)
+	}
+}
+
+// testManyStatusesAndLinks saves a goal of 150 links and 150 statuses and
+// transitions, more than one multi-row statement holds (64 + 64 + 16 + 4 +
+// 2 rows), with a subgoal changed twice in one save: every row arrives, the
+// later change wins, and transitions keep their order.
+func testManyStatusesAndLinks(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	const n = 150
+	at := time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)
+	var links []bot.Link
+	var st []bot.SubgoalStatus
+	var tr []bot.Transition
+	for i := 0; i < n; i++ {
+		sub := fmt.Sprintf("s%03d", i)
+		links = append(links, bot.Link{Goal: "g", Subgoal: sub, Item: ref.New("rust-lang", "rust", 1000+i), Origin: bot.OriginDocument})
+		st = append(st, bot.SubgoalStatus{Goal: "g", Subgoal: sub, Status: "not-started", Since: at})
+		tr = append(tr, bot.Transition{Goal: "g", Subgoal: sub, Old: "", New: "not-started", At: at})
+	}
+	links = append(links, links[7]) // the same link twice is stored once
+	// In the first statement's rows, so that one upsert would meet s007 twice.
+	st = slices.Insert(st, 9, bot.SubgoalStatus{Goal: "g", Subgoal: "s007", Status: "in-fcp", Detail: "later", Since: at})
+	if err := db.SaveGoal(ctx, bot.Goal{ID: "g", Title: "G", Source: "dir:x", Doc: &goaldoc.Document{}, UpdatedAt: at}, links); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveStatuses(ctx, "g", st, nil, tr); err != nil {
+		t.Fatal(err)
+	}
+	gotLinks, err := db.Links(ctx, "g")
+	if err != nil || len(gotLinks) != n {
+		t.Fatalf("Links = %d links, %v; want %d", len(gotLinks), err, n)
+	}
+	got, err := db.Statuses(ctx, "g")
+	if err != nil || len(got) != n {
+		t.Fatalf("Statuses = %d, %v; want %d", len(got), err, n)
+	}
+	if got["s007"].Status != "in-fcp" || got["s007"].Detail != "later" || got["s149"].Status != "not-started" {
+		t.Errorf("s007 = %+v, s149 = %+v", got["s007"], got["s149"])
+	}
+	ts, err := db.Transitions(ctx, "g", at, at.Add(time.Second))
+	if err != nil || len(ts) != n {
+		t.Fatalf("Transitions = %d, %v; want %d", len(ts), err, n)
+	}
+	for i, x := range ts {
+		if want := fmt.Sprintf("s%03d", i); x.Subgoal != want {
+			t.Fatalf("transition %d is of %s, want %s (order lost)", i, x.Subgoal, want)
+		}
 	}
 }
 
