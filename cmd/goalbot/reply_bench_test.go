@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/goalbot/goalbot/bot/demo"
+	"github.com/goalbot/goalbot/config"
+	"github.com/goalbot/goalbot/store/storetest"
+)
+
+// BenchmarkCommandReply measures how long a /goal command on a quiet
+// queue waits for its answer: from GitHub's delivery being acknowledged to
+// the bot's reply on the pull request, with the production poll interval
+// ([jobs] poll). On PostgreSQL River's pgx driver wakes a worker by
+// LISTEN/NOTIFY when ingest inserts the job; on SQLite the pump's insert
+// waits for a worker's next poll. It reports the median and the slowest.
+func BenchmarkCommandReply(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run("store="+name, func(b *testing.B) {
+			o := demoOptions{Listen: "127.0.0.1:0", Log: &logBuffer{}, Level: "warn"}
+			o.App.PollInterval = config.DefaultJobPoll
+			if name == "postgres" {
+				if os.Getenv("GOALBOT_TEST_POSTGRES_URL") == "" {
+					b.Skip("GOALBOT_TEST_POSTGRES_URL is not set")
+				}
+				o.DatabaseURL = storetest.PostgresURL(b)
+			}
+			ctx := context.Background()
+			e, err := startDemo(ctx, o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			if err := e.App.Tracker.LoadGoals(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if err := e.WaitIdle(ctx); err != nil {
+				b.Fatal(err)
+			}
+			var waits []float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				before := len(replies(e))
+				_, d := e.SB.Comment("compiler-errors", demo.RustRepo, demo.ClosuresPR, fmt.Sprintf("/goal frobnicate %d", i))
+				if !d.OK() {
+					b.Fatalf("delivery %d %s", d.StatusCode, d.Status)
+				}
+				t0 := time.Now()
+				for len(replies(e)) == before {
+					if time.Since(t0) > 10*time.Second {
+						b.Fatalf("no reply to command %d after 10 s", i)
+					}
+					time.Sleep(time.Millisecond)
+				}
+				waits = append(waits, float64(time.Since(t0).Microseconds())/1000)
+				// The next command meets a quiet queue again.
+				b.StopTimer()
+				if err := e.WaitIdle(ctx); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			slices.Sort(waits)
+			b.ReportMetric(waits[len(waits)/2], "ms/reply-median")
+			b.ReportMetric(waits[len(waits)-1], "ms/reply-max")
+		})
+	}
+}
