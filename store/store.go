@@ -1,8 +1,10 @@
 // Package store keeps goalbot's state in SQLite (the embedded default) or
-// PostgreSQL (for several replicas) behind one implementation: both speak
-// database/sql, queries are written once with ? placeholders and differ
-// only where the dialects do. It also hosts the River job queue, whose rows
-// live in the same database so that a delivery and its job commit together.
+// PostgreSQL (for several replicas) behind one implementation: the queries
+// speak database/sql, are written once with ? placeholders and differ only
+// where the dialects do. It also hosts the River job queue (see Queue),
+// whose rows live in the same database so that a delivery and its job
+// commit together; on PostgreSQL the queue and ingest speak pgx, River's
+// native driver.
 package store
 
 import (
