@@ -29,6 +29,17 @@ func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change fun
 		return err
 	}
 	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
+	if len(links) == 0 && len(found) == 0 && !trackAll {
+		// Nothing follows the item: only a row stored already (by an
+		// earlier link, say) is kept current. A read tells, not a write
+		// transaction that inserts a placeholder only to delete it (on
+		// PostgreSQL, a commit's flush per delivery about such an item).
+		if _, err := t.store.Item(ctx, r); bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("update item %s: %w", r, err)
+		}
+	}
 	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
 		if !exists && len(links) == 0 && len(found) == 0 && !trackAll {
 			return false, nil
