@@ -359,8 +359,10 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	}
 	insert := in.insertQuery(len(rows))
 	if db.dialect == Postgres {
-		_, err := db.insertPostgres(ctx, insert, args, len(skip) < len(rows), jobsFor)
-		return dup, err
+		if err := db.insertPostgres(ctx, insert, args, len(skip) < len(rows), jobsFor); err != nil {
+			return nil, err
+		}
+		return dup, nil
 	}
 
 	// On SQLite the rows' statement commits by itself: the pump enqueues

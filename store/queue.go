@@ -79,37 +79,38 @@ func (db *DB) openPgxPool(ctx context.Context, conns int32) (*pgxpool.Pool, erro
 }
 
 // insertPostgres stores a PostgreSQL batch: the deliveries' rows with
-// insert (which returns the ids that were new) and, in the same
-// transaction, the jobs that jobsFor names for them. A batch needing no
-// job (jobsFor is called all the same) is one autocommitted statement: one
-// round trip instead of four.
+// insert, which returns the ids that were new, and in the same transaction
+// the jobs that jobsFor names for those. A batch needing no job (jobsFor is
+// called all the same: it marks the duplicates) is one autocommitted
+// statement, one round trip instead of four.
 func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, needsJobs bool,
-	jobsFor func(inserted map[string]bool) []river.InsertManyParams) (map[string]bool, error) {
+	jobsFor func(inserted map[string]bool) []river.InsertManyParams) error {
 	if !needsJobs {
 		inserted, err := insertedIDs(db.pgxWriter.Query(ctx, insert, args...))
-		if err == nil {
-			jobsFor(inserted)
+		if err != nil {
+			return err
 		}
-		return inserted, err
+		jobsFor(inserted)
+		return nil
 	}
 	tx, err := db.pgxWriter.Begin(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer tx.Rollback(context.WithoutCancel(ctx)) // after Commit, a no-op
 	inserted, err := insertedIDs(tx.Query(ctx, insert, args...))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if jobs := jobsFor(inserted); len(jobs) > 0 {
 		if _, err := db.pgxQueue.InsertManyTx(ctx, tx, jobs); err != nil {
-			return nil, fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
+			return fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", err)
 	}
-	return inserted, nil
+	return nil
 }
 
 // insertedIDs collects the ids an insert ... RETURNING id returned.
