@@ -16,9 +16,13 @@ import (
 // BenchmarkCommandReply measures how long a /goal command on a quiet
 // queue waits for its answer: from GitHub's delivery being acknowledged to
 // the bot's reply on the pull request, with the production poll interval
-// ([jobs] poll). On PostgreSQL River's pgx driver wakes a worker by
-// LISTEN/NOTIFY when ingest inserts the job; on SQLite the pump's insert
-// waits for a worker's next poll. It reports the median and the slowest.
+// ([jobs] poll). Without a listener River wakes its own workers as its
+// client inserts, before the insert commits: on PostgreSQL over
+// database/sql that fetch found nothing and the job waited for the next
+// poll; River's pgx driver wakes a worker by LISTEN/NOTIFY once the
+// delivery's transaction commits. (On SQLite the fetch waits for the
+// pump's commit, which holds the write lock.) It reports the median and
+// the slowest.
 func BenchmarkCommandReply(b *testing.B) {
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run("store="+name, func(b *testing.B) {
