@@ -24,6 +24,7 @@ func runDomain(t *testing.T, open Opener) {
 	}{
 		{"GoalRoundTripAndLinks", testGoalRoundTripAndLinks},
 		{"ItemRoundTrip", testItemRoundTrip},
+		{"UpdateItemConcurrent", testUpdateItemConcurrent},
 		{"StatusesAndTransitions", testStatusesAndTransitions},
 		{"ManyStatusesAndLinks", testManyStatusesAndLinks},
 		{"StatusCommentLease", testStatusCommentLease},
@@ -130,6 +131,55 @@ func testItemRoundTrip(t *testing.T, db *store.DB) {
 	}
 	if _, err := db.Item(ctx, mcp727); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("unknown item: %v", err)
+	}
+}
+
+// testUpdateItemConcurrent runs 16 updates of one item at once, the
+// first of them creating it: each sees the others' changes (no update is
+// lost, the item was locked), exactly one sees it missing, and an update
+// that declines to create an item leaves no row behind.
+func testUpdateItemConcurrent(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	const n = 16
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	created := 0
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = db.UpdateItem(ctx, rfc3654, func(it *bot.Item, exists bool) (bool, error) {
+				if !exists {
+					mu.Lock()
+					created++
+					mu.Unlock()
+					it.Kind, it.State = bot.KindRFC, bot.StateOpen
+				}
+				it.Labels = append(it.Labels, fmt.Sprintf("l%02d", i))
+				return true, nil
+			})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("update %d: %v", i, err)
+		}
+	}
+	got, err := db.Item(ctx, rfc3654)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Labels) != n || created != 1 {
+		t.Errorf("after %d concurrent updates: %d labels %v, %d saw the item missing; want %d and 1", n, len(got.Labels), got.Labels, created, n)
+	}
+	saved, err := db.UpdateItem(ctx, mcp727, func(*bot.Item, bool) (bool, error) { return false, nil })
+	if err != nil || saved {
+		t.Fatalf("declined update = %v, %v", saved, err)
+	}
+	if _, err := db.Item(ctx, mcp727); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("a declined update left a row: %v", err)
 	}
 }
 
