@@ -111,31 +111,17 @@ func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
 // a zero one with exists=false) and says whether to save it.
 func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (saved bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		// A placeholder row gives concurrent first writers a row to lock;
-		// it disappears with the transaction unless fn saves.
-		res, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO items (ref, kind) VALUES (?, '') ON CONFLICT (ref) DO NOTHING`), r.String())
+		it, created, err := db.lockItem(ctx, tx, r)
 		if err != nil {
 			return err
 		}
-		placeholder, _ := res.RowsAffected()
-		lock := ""
-		if db.dialect == Postgres {
-			lock = " FOR UPDATE"
-		}
-		it, err := scanItem(tx.QueryRowContext(ctx, db.rebind(`SELECT `+itemColumns+` FROM items WHERE ref = ?`+lock), r.String()))
-		if err != nil {
-			return err
-		}
-		exists := placeholder == 0
-		if !exists {
-			it = bot.Item{Ref: r}
-		}
+		exists := !created
 		save, err := fn(&it, exists)
 		if err != nil {
 			return err
 		}
 		if !save {
-			if placeholder > 0 {
+			if created {
 				_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
 			}
 			return err
@@ -147,6 +133,34 @@ func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, e
 		return false, fmt.Errorf("update item %s: %w", r, err)
 	}
 	return saved, nil
+}
+
+// lockItem reads the item behind r in tx, locked for update, and when there
+// is none creates a placeholder row to lock (created), which disappears
+// with the transaction unless the caller saves the item: concurrent first
+// writers then take turns on it. Reading first costs a stored item one
+// statement instead of an insert that does nothing and a read.
+func (db *DB) lockItem(ctx context.Context, tx *sql.Tx, r ref.Ref) (it bot.Item, created bool, err error) {
+	lock := ""
+	if db.dialect == Postgres {
+		lock = " FOR UPDATE" // SQLite's transactions hold the write lock already
+	}
+	read := db.rebind(`SELECT ` + itemColumns + ` FROM items WHERE ref = ?` + lock)
+	it, err = scanItem(tx.QueryRowContext(ctx, read, r.String()))
+	if !errors.Is(err, sql.ErrNoRows) {
+		return it, false, err
+	}
+	res, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO items (ref, kind) VALUES (?, '') ON CONFLICT (ref) DO NOTHING`), r.String())
+	if err != nil {
+		return it, false, err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return bot.Item{Ref: r}, true, nil
+	}
+	// Another transaction created the row meanwhile (the insert waited for
+	// it to commit): lock that one.
+	it, err = scanItem(tx.QueryRowContext(ctx, read, r.String()))
+	return it, false, err
 }
 
 // GoalItems returns every stored item linked to a goal, in one query.
