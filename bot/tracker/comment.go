@@ -119,10 +119,16 @@ func (e *leaseBusyError) Error() string {
 
 // View builds the render view of a goal from the store (core.View).
 func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, error) {
-	g, doc, err := t.goalDoc(ctx, goalID)
+	g, _, err := t.goalDoc(ctx, goalID)
 	if err != nil {
 		return render.GoalView{}, err
 	}
+	return t.viewOf(ctx, g)
+}
+
+// viewOf builds the render view of a goal already read, with its document.
+func (t *Tracker) viewOf(ctx context.Context, g bot.Goal) (render.GoalView, error) {
+	goalID, doc := g.ID, g.Doc
 	links, err := t.store.Links(ctx, goalID)
 	if err != nil {
 		return render.GoalView{}, fmt.Errorf("links of %s: %w", goalID, err)
@@ -181,7 +187,10 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	if sc.CommentID != 0 && sc.Issue == g.TrackingIssue && sc.RenderedVersion >= version {
 		return nil // a render since the last change already showed it
 	}
-	v, err := t.View(ctx, goalID)
+	if g.Doc == nil {
+		return fmt.Errorf("goal %s: no stored document", goalID)
+	}
+	v, err := t.viewOf(ctx, g) // the goal read under the lease, not read again
 	if err != nil {
 		return err
 	}

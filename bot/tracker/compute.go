@@ -152,6 +152,13 @@ func (t *Tracker) enqueueRenderNow(ctx context.Context, goalID string) error {
 // enqueueRenderAt asks for a render of the goal's living comment at, or
 // before when one is already waiting for an earlier time.
 func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Time) error {
+	key := "render " + goalID
+	if j := t.joinable.get(ctx, t.queue, key); j != nil {
+		if j.ScheduledAt.After(at) && waiting(j, at) {
+			t.promoteWhenDue(j, at) // wanted sooner than it waits for
+		}
+		return nil // a waiting render will read this change
+	}
 	for _, again := range []bool{false, true} {
 		opts := &river.InsertOpts{UniqueOpts: recomputeUnique()}
 		if at.After(time.Now()) {
@@ -162,10 +169,14 @@ func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Ti
 			return fmt.Errorf("enqueue render of %s: %w", goalID, err)
 		}
 		if !res.UniqueSkippedAsDuplicate {
+			if res.Job != nil {
+				t.joinable.remember(key, res.Job.ID)
+			}
 			t.promoteWhenDue(res.Job, at)
 			return nil
 		}
 		if res.Job != nil && res.Job.State != rivertype.JobStateRunning {
+			t.joinable.remember(key, res.Job.ID)
 			if res.Job.ScheduledAt.After(at) && waiting(res.Job, at) {
 				t.promoteWhenDue(res.Job, at) // wanted sooner than it waits for
 			}

@@ -44,8 +44,8 @@ func recomputeUnique() river.UniqueOpts {
 // bursts were gathered (under the goal lock, so after or before that job,
 // never with older items than this change).
 func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) error {
-	first := RecomputeGoal{Goal: goalID, Shown: c.Shown}
-	if t.joinable.still(ctx, t.queue, first) {
+	key := fmt.Sprintf("recompute %s %v", goalID, c.Shown)
+	if t.joinable.get(ctx, t.queue, key) != nil {
 		return nil
 	}
 	// Two job slots per goal: while the first runs (it may have read the
@@ -57,7 +57,7 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 		}
 		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && res.Job.State != rivertype.JobStateRunning) {
 			if res.Job != nil {
-				t.joinable.remember(first, res.Job.ID)
+				t.joinable.remember(key, res.Job.ID)
 			}
 			return nil
 		}
@@ -68,46 +68,47 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 	return t.Recompute(ctx, goalID, c)
 }
 
-// waitingRecomputes remembers the waiting RecomputeGoal job (of either
-// slot) of each goal this process last enqueued or joined, so that the
-// other refreshes of a burst find it waiting with a read instead of a
-// unique insert (a write, and on PostgreSQL a commit's flush, per refresh).
-type waitingRecomputes struct {
+// waitingJobs remembers, per key, the waiting job (of either slot) this
+// process last enqueued or joined: the goal's recomputation that a burst
+// of refreshes joins, the goal's render that changes join. Later callers
+// find it waiting with a read instead of a unique insert (a write, and on
+// PostgreSQL a commit's flush, each time).
+type waitingJobs struct {
 	mu   sync.Mutex
-	jobs map[RecomputeGoal]int64
+	jobs map[string]int64
 }
 
-func (w *waitingRecomputes) remember(k RecomputeGoal, id int64) {
+func (w *waitingJobs) remember(key string, id int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.jobs == nil {
-		w.jobs = map[RecomputeGoal]int64{}
+		w.jobs = map[string]int64{}
 	}
-	w.jobs[k] = id
+	w.jobs[key] = id
 }
 
-// still reports whether the job remembered for k has yet to start: it
-// will then read the item change committed before this call.
-func (w *waitingRecomputes) still(ctx context.Context, q Queue, k RecomputeGoal) bool {
+// get returns the job remembered for key if it has yet to start (it will
+// then read what was committed before this call), or nil, forgetting it.
+func (w *waitingJobs) get(ctx context.Context, q Queue, key string) *rivertype.JobRow {
 	w.mu.Lock()
-	id, ok := w.jobs[k]
+	id, ok := w.jobs[key]
 	w.mu.Unlock()
 	if !ok {
-		return false
+		return nil
 	}
 	j, err := q.JobGet(ctx, id)
 	if err == nil {
 		switch j.State {
 		case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending, rivertype.JobStateRetryable:
-			return true
+			return j
 		}
 	}
 	w.mu.Lock()
-	if w.jobs[k] == id {
-		delete(w.jobs, k)
+	if w.jobs[key] == id {
+		delete(w.jobs, key)
 	}
 	w.mu.Unlock()
-	return false
+	return nil
 }
 
 // recomputeWorker runs RecomputeGoal jobs.

@@ -247,3 +247,31 @@ func TestGatherJoinsWaitingRecompute(t *testing.T) {
 		t.Errorf("10 more refreshes: %d inserts, %d looks at the second job; want 0 and 10", q.inserts-inserts, q.gets[2])
 	}
 }
+
+// TestRenderJoinsWaitingRender: changes after the first find its render
+// waiting with a look-up, not an insert each; one wanted now makes that
+// render due now; once it runs, a change takes the second slot.
+func TestRenderJoinsWaitingRender(t *testing.T) {
+	ctx := context.Background()
+	q := newSlotQueue()
+	tr := &Tracker{queue: q, log: zerolog.Nop(), renderDelay: 2 * time.Second}
+	for i := 0; i < 20; i++ {
+		if err := tr.enqueueRender(ctx, "g"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.inserts != 1 || len(q.byID) != 1 || q.gets[1] != 19 {
+		t.Fatalf("20 changes: %d inserts, %d jobs, %d looks at job 1; want 1, 1 and 19", q.inserts, len(q.byID), q.gets[1])
+	}
+	if err := tr.enqueueRenderNow(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	q.await(t, "the waiting render made due now", func() bool { return len(q.promoted) == 1 && q.promoted[0] == 1 })
+	q.set(1, rivertype.JobStateRunning) // it may have read the store already
+	if err := tr.enqueueRender(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	if len(q.byID) != 2 || q.byID[2].Kind != "render_status" {
+		t.Fatalf("a change while the render runs made %d jobs, want a second one waiting", len(q.byID))
+	}
+}

@@ -83,8 +83,8 @@ type Tracker struct {
 	owner  string       // lease owner id of this process
 	leases atomic.Int64 // numbers each lease attempt
 
-	rendered renderEnds        // renders waiting for a goal's lease hear when one ends
-	joinable waitingRecomputes // the recompute a burst of refreshes joins
+	rendered renderEnds  // renders waiting for a goal's lease hear when one ends
+	joinable waitingJobs // the recompute a burst of refreshes joins, the render changes join
 
 	recomputes    sync.Map // goal id → *atomic.Int64 recomputations run, see Recomputes
 	trackingRepos sync.Map // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
