@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -466,30 +465,8 @@ const deliveryColumns = 10
 // insertQuery is the statement that stores n deliveries and returns the
 // ids of those that were new.
 func (in *ingester) insertQuery(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO deliveries (id, event, action, repo, installation_id, received_at, payload,
-		outcome, processed_at, skip_reason) VALUES `)
-	p := 0
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := 0; c < deliveryColumns; c++ {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			p++
-			if in.db.dialect == Postgres {
-				b.WriteString("$" + strconv.Itoa(p))
-			} else {
-				b.WriteByte('?')
-			}
-		}
-		b.WriteByte(')')
-	}
-	b.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
-	return b.String()
+	return in.db.rebind(`INSERT INTO deliveries (id, event, action, repo, installation_id, received_at, payload,
+		outcome, processed_at, skip_reason) VALUES ` + valuesList(n, deliveryColumns) + ` ON CONFLICT (id) DO NOTHING RETURNING id`)
 }
 
 // stmt returns q prepared on pool, preparing it the first time: batches of

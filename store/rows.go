@@ -24,23 +24,21 @@ func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, row
 		}
 		chunk := rows[:n]
 		rows = rows[n:]
-		marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk[0])), ", ") + ")"
-		var b strings.Builder
-		b.WriteString(head)
-		b.WriteString(" VALUES ")
 		args := make([]any, 0, n*len(chunk[0]))
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(marks)
+		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		b.WriteString(" ")
-		b.WriteString(tail)
-		if _, err := tx.ExecContext(ctx, db.rebind(b.String()), args...); err != nil {
+		q := head + " VALUES " + valuesList(n, len(chunk[0])) + " " + tail
+		if _, err := tx.ExecContext(ctx, db.rebind(q), args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// valuesList is the "(?, ?), (?, ?)" of an INSERT of rows rows of cols
+// values each.
+func valuesList(rows, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
