@@ -374,17 +374,9 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-	inserted := make(map[string]bool, len(rows))
-	for res.Next() {
-		var id string
-		if err := res.Scan(&id); err != nil {
-			res.Close()
-			return nil, fmt.Errorf("insert deliveries: %w", err)
-		}
-		inserted[id] = true
-	}
+	inserted, err := stringSet(res)
 	res.Close()
-	if err := res.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
 	jobsFor(inserted)
@@ -521,18 +513,10 @@ func (in *ingester) tracked(ctx context.Context, items []any) (map[string]bool, 
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
 	rs, err := check.QueryContext(ctx, append(items, items...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	for rs.Next() {
-		var ref string
-		if err := rs.Scan(&ref); err != nil {
-			return nil, err
-		}
-		out[ref] = true
-	}
-	return out, rs.Err()
+	return stringSet(rs)
 }

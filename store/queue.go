@@ -118,15 +118,12 @@ func insertedIDs(rows pgx.Rows, err error) (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	defer rows.Close()
+	ids, err := stringSet(rows)
 	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, nil
+	return ids, nil
 }
 
 // trackedPostgres returns which of items some goal tracks (see
@@ -136,13 +133,6 @@ func (db *DB) trackedPostgres(ctx context.Context, check string, items []any) (m
 	if err != nil {
 		return nil, err
 	}
-	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(refs))
-	for _, r := range refs {
-		out[r] = true
-	}
-	return out, nil
+	defer rows.Close()
+	return stringSet(rows)
 }

@@ -42,3 +42,24 @@ func valuesList(rows, cols int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
 	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
+
+// stringRows is what stringSet reads of sql.Rows and pgx.Rows.
+type stringRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// stringSet reads rows of one text column into a set; the caller closes
+// rows.
+func stringSet(rows stringRows) (map[string]bool, error) {
+	out := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out[s] = true
+	}
+	return out, rows.Err()
+}
