@@ -154,10 +154,8 @@ func (t *Tracker) enqueueRenderNow(ctx context.Context, goalID string) error {
 func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Time) error {
 	key := "render " + goalID
 	if j := t.joinable.get(ctx, t.queue, key); j != nil {
-		if j.ScheduledAt.After(at) && waiting(j, at) {
-			t.promoteWhenDue(j, at) // wanted sooner than it waits for
-		}
-		return nil // a waiting render will read this change
+		t.joinRender(j, at)
+		return nil
 	}
 	for _, again := range []bool{false, true} {
 		opts := &river.InsertOpts{UniqueOpts: recomputeUnique()}
@@ -177,10 +175,8 @@ func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Ti
 		}
 		if res.Job != nil && res.Job.State != rivertype.JobStateRunning {
 			t.joinable.remember(key, res.Job.ID)
-			if res.Job.ScheduledAt.After(at) && waiting(res.Job, at) {
-				t.promoteWhenDue(res.Job, at) // wanted sooner than it waits for
-			}
-			return nil // a waiting render will read this change
+			t.joinRender(res.Job, at)
+			return nil
 		}
 	}
 	// Both slots are running: one more render, outside the slots.
@@ -194,6 +190,14 @@ func (t *Tracker) enqueueRenderAt(ctx context.Context, goalID string, at time.Ti
 	}
 	t.promoteWhenDue(res.Job, at)
 	return nil
+}
+
+// joinRender lets a change join render j, which has yet to start and will
+// read it, making j due by at when it would wait longer.
+func (t *Tracker) joinRender(j *rivertype.JobRow, at time.Time) {
+	if j.ScheduledAt.After(at) && waiting(j, at) {
+		t.promoteWhenDue(j, at)
+	}
 }
 
 // promoteWhenDue makes a delayed job available when it is due. River
