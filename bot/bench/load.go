@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -155,33 +156,70 @@ func (b *Baseline) URL() string { return "http://" + b.ln.Addr().String() + "/we
 // Close stops the baseline.
 func (b *Baseline) Close() error { return b.srv.Close() }
 
-// Steady sends n deliveries at rate per second through send, which returns
-// the delivery's acknowledgement latency, and returns the latencies' p50
-// and p99. Deliveries are started on schedule even while earlier ones wait.
-func Steady(ctx context.Context, n int, rate float64, send func(ctx context.Context, i int) (time.Duration, error)) (p50, p99 time.Duration, err error) {
+// Sender sends the i-th delivery of a steady run and returns how long its
+// acknowledgement took.
+type Sender func(ctx context.Context, i int) (time.Duration, error)
+
+// Steady sends n deliveries at rate per second through each of sends, the
+// k-th sender k/len(sends) of an interval after the first, so that all see
+// the same conditions, and returns each sender's p50 and p99. Deliveries
+// are started on schedule even while earlier ones wait.
+func Steady(ctx context.Context, n int, rate float64, sends ...Sender) (p50, p99 []time.Duration, err error) {
 	interval := time.Duration(float64(time.Second) / rate)
-	lat := make([]time.Duration, n)
-	errs := make([]error, n)
+	lat := make([][]time.Duration, len(sends))
+	errs := make([]error, len(sends)*n)
+	for k := range lat {
+		lat[k] = make([]time.Duration, n)
+	}
 	var wg sync.WaitGroup
-	tick := time.NewTicker(interval)
+	tick := time.NewTicker(interval / time.Duration(len(sends)))
 	defer tick.Stop()
-	for i := 0; i < n; i++ {
+	for i := 0; i < n*len(sends); i++ {
 		select {
 		case <-ctx.Done():
-			return 0, 0, ctx.Err()
+			return nil, nil, ctx.Err()
 		case <-tick.C:
 		}
+		k, j := i%len(sends), i/len(sends)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lat[i], errs[i] = send(ctx, i)
+			lat[k][j], errs[i] = sends[k](ctx, j)
 		}()
 	}
 	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			return 0, 0, e
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
 	}
-	return percentile(lat, 50), percentile(lat, 99), nil
+	for _, l := range lat {
+		p50, p99 = append(p50, percentile(l, 50)), append(p99, percentile(l, 99))
+	}
+	return p50, p99, nil
+}
+
+// Sender returns a Sender of signed deliveries of body to the baseline.
+func (b *Baseline) Sender(secret string, body []byte, event string) Sender {
+	client := &http.Client{Timeout: 30 * time.Second}
+	sig := webhook.Sign(secret, body)
+	prefix := fmt.Sprintf("steady-%d", time.Now().UnixNano())
+	return func(ctx context.Context, i int) (time.Duration, error) {
+		req, err := http.NewRequestWithContext(ctx, "POST", b.URL(), bytes.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("X-GitHub-Event", event)
+		req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", prefix, i))
+		req.Header.Set("X-Hub-Signature-256", sig)
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, fmt.Errorf("baseline: %w", err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			return 0, fmt.Errorf("baseline answered %d", resp.StatusCode)
+		}
+		return time.Since(t0), nil
+	}
 }
