@@ -3,9 +3,12 @@ package store_test
 import (
 	"context"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 )
 
@@ -56,5 +59,114 @@ func TestPostgresBatchAndJobsCommitTogether(t *testing.T) {
 	}
 	if d, j := count(`SELECT COUNT(*) FROM deliveries`), count(`SELECT COUNT(*) FROM river_job`); d != 1 || j != 1 {
 		t.Errorf("after the next delivery: %d deliveries, %d jobs; want 1 and 1", d, j)
+	}
+}
+
+// roundTrips counts what a pgx connection sends and waits for: each
+// statement, each pipeline (a batch of statements) once.
+type roundTrips struct {
+	mu    sync.Mutex
+	sent  []string
+	trips int
+}
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.trips++
+	r.sent = append(r.sent, firstWords(d.SQL))
+	return ctx
+}
+
+func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.trips++
+	var qs []string
+	for _, q := range d.Batch.QueuedQueries {
+		qs = append(qs, firstWords(q.SQL))
+	}
+	r.sent = append(r.sent, "["+strings.Join(qs, "; ")+"]")
+	return ctx
+}
+
+func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// take returns what was sent since the last call, and how many round
+// trips it took.
+func (r *roundTrips) take() (int, []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n, sent := r.trips, r.sent
+	r.trips, r.sent = 0, nil
+	return n, sent
+}
+
+func firstWords(q string) string {
+	f := strings.Fields(q)
+	if len(f) > 3 {
+		f = f[:3]
+	}
+	return strings.Join(f, " ")
+}
+
+// TestPostgresBatchRoundTrips counts the round trips of ingest batches on
+// PostgreSQL: four for a batch whose deliveries get jobs (BEGIN, the
+// insert, River's insert, COMMIT; River's notification may add one, and
+// deliveries about an item a check of the tracked items first), two for
+// one whose deliveries are all finished untracked (the check, the
+// autocommitted insert). Fewer were tried: BEGIN and an
+// insert that checks the items itself, pipelined, made three and four,
+// and cost the untracked acknowledgements a quarter of their rate.
+func TestPostgresBatchRoundTrips(t *testing.T) {
+	if os.Getenv("GOALBOT_TEST_POSTGRES_URL") == "" {
+		t.Skip("GOALBOT_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+	}
+	ctx := context.Background()
+	db := OpenPostgres(t)
+	if _, err := db.NewQueue(&river.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	rt := &roundTrips{}
+	if err := db.TraceIngestForTest(ctx, rt); err != nil {
+		t.Fatal(err)
+	}
+	ingest := func(id, item string) {
+		t.Helper()
+		d := bot.Delivery{ID: id, Event: "issues", Action: "labeled", Repo: "rust-lang/rfcs", Payload: []byte(`{}`)}
+		if dup, err := db.IngestAbout(ctx, d, item); err != nil || dup {
+			t.Fatalf("ingest %s: duplicate %v, %v", id, dup, err)
+		}
+	}
+	// River asks the server's version at its first insert, once.
+	ingest("warm-up", "")
+	rt.take()
+	for _, c := range []struct {
+		id, item    string
+		min, max    int // round trips
+		first, last string
+	}{
+		{"with-job-1", "", 4, 5, "begin", "commit"},
+		{"with-job-2", "", 4, 5, "begin", "commit"},
+		{"untracked", "rust-lang/rust#1", 2, 2, "SELECT ref FROM", "INSERT INTO deliveries"},
+	} {
+		ingest(c.id, c.item)
+		n, sent := rt.take()
+		if n < c.min || n > c.max {
+			t.Errorf("%s: %d round trips %q, want %d to %d", c.id, n, sent, c.min, c.max)
+		}
+		if len(sent) == 0 || sent[0] != c.first || sent[len(sent)-1] != c.last {
+			t.Errorf("%s: sent %q, want %q first and %q last", c.id, sent, c.first, c.last)
+		}
+	}
+	var jobs int
+	if err := db.QueryRowForTest(ctx, `SELECT COUNT(*) FROM river_job`).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	if jobs != 3 {
+		t.Errorf("%d jobs, want 3 (none for the untracked delivery)", jobs)
 	}
 }

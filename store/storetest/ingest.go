@@ -132,12 +132,22 @@ func testIngestUntracked(t *testing.T, db *store.DB) {
 	if _, err := db.AddLink(ctx, bot.Link{Goal: "g", Subgoal: "s", Item: linked, Origin: "doc"}); err != nil {
 		t.Fatal(err)
 	}
+	// An item stored but linked by no goal (found by discovery, or kept
+	// with [fcp] track_all) is tracked too.
+	stored := ref.New("rust-lang", "compiler-team", 727)
+	if _, err := db.UpdateItem(ctx, stored, func(it *bot.Item, exists bool) (bool, error) {
+		it.Kind, it.Title = "issue", "MCP"
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		id, item string
 		job      bool
 	}{
 		{"u-untracked", "rust-lang/rust#1", false},
 		{"u-linked", linked.String(), true},
+		{"u-stored", stored.String(), true},
 		{"u-none", "", true},
 	}
 	before := 0
