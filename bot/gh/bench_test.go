@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-github/v62/github"
@@ -70,5 +72,29 @@ func BenchmarkGetIssueNotModified(b *testing.B) {
 		if _, nm, err := c.GetIssue(ctx, refOf("o", "r", 1), iss.ETag); err != nil || !nm {
 			b.Fatal(nm, err)
 		}
+	}
+}
+
+// BenchmarkParseEvent decodes the real payloads the workers read most: an
+// issue labelled, a comment, a pull request closed.
+func BenchmarkParseEvent(b *testing.B) {
+	for _, c := range []struct{ event, file string }{
+		{"issues", "issues.labeled.json"},
+		{"issue_comment", "issue_comment.created.json"},
+		{"pull_request", "pull_request.closed.json"},
+	} {
+		payload, err := os.ReadFile(filepath.Join("..", "..", "cmd", "goalbot", "testdata", "webhooks", c.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.event, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(payload)))
+			for b.Loop() {
+				if ev, err := ParseEvent(c.event, payload); ev == nil || err != nil {
+					b.Fatalf("%v, %v", ev, err)
+				}
+			}
+		})
 	}
 }

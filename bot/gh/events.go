@@ -15,30 +15,15 @@ import (
 // or repository they need, give nil. A payload go-github cannot read is
 // an EINVALID error.
 func ParseEvent(event string, payload []byte) (any, error) {
+	switch event {
+	case "issues", "pull_request", "issue_comment":
+		return parseItemEvent(event, payload) // the workers' most frequent: see payload.go
+	}
 	ev, err := github.ParseWebHook(event, payload)
 	if err != nil {
 		return nil, bot.Errorf(bot.EINVALID, "%s payload: %v", event, err)
 	}
 	switch e := ev.(type) {
-	case *github.IssuesEvent:
-		if e.Issue == nil || e.Repo == nil {
-			return nil, nil
-		}
-		return itemEvent(e.GetAction(), issueSnapshot(e.Issue, e.Repo), e.Label), nil
-	case *github.PullRequestEvent:
-		if e.PullRequest == nil || e.Repo == nil {
-			return nil, nil
-		}
-		return itemEvent(e.GetAction(), pullSnapshot(e.PullRequest, e.Repo), e.Label), nil
-	case *github.IssueCommentEvent:
-		if e.Issue == nil || e.Repo == nil || e.Comment == nil {
-			return nil, nil
-		}
-		out := &bot.CommentEvent{Action: e.GetAction(), Item: issueSnapshot(e.Issue, e.Repo), Comment: CommentFrom(e.Comment)}
-		if e.Changes != nil && e.Changes.Body != nil {
-			out.PrevBody = e.Changes.Body.GetFrom()
-		}
-		return out, nil
 	case *github.PullRequestReviewEvent:
 		if e.Review == nil || e.PullRequest == nil || e.Repo == nil {
 			return nil, nil
@@ -58,19 +43,6 @@ func ParseEvent(event string, payload []byte) (any, error) {
 		return out, nil
 	}
 	return nil, nil
-}
-
-func itemEvent(action string, sn bot.Issue, label *github.Label) *bot.ItemEvent {
-	out := &bot.ItemEvent{Action: action, Item: sn}
-	if label != nil {
-		out.Label, out.HasLabel = label.GetName(), true
-	}
-	return out
-}
-
-// issueSnapshot is an issue's state as a webhook payload shows it.
-func issueSnapshot(is *github.Issue, repo *github.Repository) bot.Issue {
-	return IssueFrom(ref.New(repo.GetOwner().GetLogin(), repo.GetName(), is.GetNumber()), is)
 }
 
 // pullSnapshot is a pull request's state as a webhook payload shows it.
