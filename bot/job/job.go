@@ -102,6 +102,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[bot.ProcessDelivery]) 
 		return nil
 	}
 	hs := d.handlers[del.Event]
+	ctx = withMemo(ctx)
 	var firstErr error
 	for _, h := range hs {
 		if err := h.Handle(ctx, del); err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/command"
 	"github.com/goalbot/goalbot/bot/core"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
@@ -33,7 +32,7 @@ type trigger struct {
 // handleCommands runs /goal commands from issue comments, issue bodies and
 // pull request review bodies, and answers every one of them.
 func (t *Tracker) handleCommands(ctx context.Context, d bot.Delivery) error {
-	tr, ok, err := triggerOf(d)
+	tr, ok, err := triggerOf(ctx, d)
 	if err != nil || !ok {
 		return err
 	}
@@ -129,8 +128,8 @@ func (t *Tracker) runCommands(ctx context.Context, tr trigger, cmds []command.Co
 // triggerOf normalises an issue_comment (created or edited), issues
 // (opened) or pull_request_review (submitted) delivery into a trigger;
 // ok is false for other deliveries.
-func triggerOf(d bot.Delivery) (trigger, bool, error) {
-	ev, err := gh.ParseEvent(d.Event, d.Payload)
+func triggerOf(ctx context.Context, d bot.Delivery) (trigger, bool, error) {
+	ev, err := parseEvent(ctx, d)
 	if err != nil {
 		return trigger{}, false, err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/discover"
-	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/goaldoc"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/bot/render"
@@ -180,7 +179,7 @@ func (t *Tracker) place(ctx context.Context, goalID string) (placeResult, error)
 // becomes a candidate item of the goal; it never writes to GitHub beyond
 // the living comment that placement renders.
 func (t *Tracker) handleDiscovery(ctx context.Context, d bot.Delivery) error {
-	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	ev, err := parseEvent(ctx, d)
 	if err != nil {
 		return err
 	}

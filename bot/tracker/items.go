@@ -10,6 +10,7 @@ import (
 	"github.com/goalbot/goalbot/bot/core"
 	"github.com/goalbot/goalbot/bot/fcp"
 	"github.com/goalbot/goalbot/bot/gh"
+	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
@@ -106,9 +107,15 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 	return nil
 }
 
+// parseEvent decodes a delivery's payload (gh.ParseEvent) once for all
+// its handlers; the event is shared, so they only read it.
+func parseEvent(ctx context.Context, d bot.Delivery) (any, error) {
+	return job.Once(ctx, "event", func() (any, error) { return gh.ParseEvent(d.Event, d.Payload) })
+}
+
 // handleIssue keeps items current from issues and pull_request deliveries.
 func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
-	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	ev, err := parseEvent(ctx, d)
 	e, ok := ev.(*bot.ItemEvent)
 	if err != nil || !ok {
 		return err
@@ -132,7 +139,7 @@ func (t *Tracker) handleIssue(ctx context.Context, d bot.Delivery) error {
 // handleComment feeds rfcbot's and triagebot's comments (created or
 // edited) on followed items to their FCP and MCP state.
 func (t *Tracker) handleComment(ctx context.Context, d bot.Delivery) error {
-	ev, err := gh.ParseEvent(d.Event, d.Payload)
+	ev, err := parseEvent(ctx, d)
 	e, ok := ev.(*bot.CommentEvent)
 	if err != nil || !ok {
 		return err
