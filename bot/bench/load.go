@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -63,14 +62,11 @@ func LoadVaried(ctx context.Context, url, secret string, bodyOf func(n int64) []
 				if !bytes.Equal(body, fixed) {
 					sig = webhook.Sign(secret, body)
 				}
-				req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+				req, err := newDelivery(ctx, url, body, event, fmt.Sprintf("%s-%d", prefix, i), sig)
 				if err != nil {
 					errs.Add(1)
 					return
 				}
-				req.Header.Set("X-GitHub-Event", event)
-				req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", prefix, i))
-				req.Header.Set("X-Hub-Signature-256", sig)
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
@@ -107,6 +103,18 @@ func LoadVaried(ctx context.Context, url, secret string, bodyOf func(n int64) []
 		return r, fmt.Errorf("no delivery acknowledged: %w", firstErr)
 	}
 	return r, nil
+}
+
+// newDelivery is a POST of body as GitHub signs and names a delivery.
+func newDelivery(ctx context.Context, url string, body []byte, event, id, sig string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", id)
+	req.Header.Set("X-Hub-Signature-256", sig)
+	return req, nil
 }
 
 // percentile returns the p-th percentile of ds (sorted in place).
@@ -188,8 +196,10 @@ func Steady(ctx context.Context, n int, rate float64, sends ...Sender) (p50, p99
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, l := range lat {
 		p50, p99 = append(p50, percentile(l, 50)), append(p99, percentile(l, 99))
@@ -203,13 +213,10 @@ func (b *Baseline) Sender(secret string, body []byte, event string) Sender {
 	sig := webhook.Sign(secret, body)
 	prefix := fmt.Sprintf("steady-%d", time.Now().UnixNano())
 	return func(ctx context.Context, i int) (time.Duration, error) {
-		req, err := http.NewRequestWithContext(ctx, "POST", b.URL(), bytes.NewReader(body))
+		req, err := newDelivery(ctx, b.URL(), body, event, fmt.Sprintf("%s-%d", prefix, i), sig)
 		if err != nil {
 			return 0, err
 		}
-		req.Header.Set("X-GitHub-Event", event)
-		req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", prefix, i))
-		req.Header.Set("X-Hub-Signature-256", sig)
 		t0 := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
