@@ -16,7 +16,7 @@ type Goal struct {
 	Source        string            // where it was read: "dir:PATH" or "owner/repo@ref:path"
 	Revision      string            // commit sha (repository sources) or content hash (directories)
 	TrackingIssue ref.Ref           // zero when the goal has none yet
-	Doc           *goaldoc.Document // the parsed document; never nil once stored
+	Doc           *goaldoc.Document // the parsed document; never nil once stored; read-only (the store shares it)
 	Notices       bool              // post transition notices for this goal
 	UpdatedAt     time.Time
 	StatusVersion int64 // grows whenever what the living comment shows may have changed

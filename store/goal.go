@@ -13,7 +13,9 @@ import (
 
 const goalColumns = `id, title, source, revision, tracking_issue, doc, notices, updated_at, status_version, doc_schema`
 
-func scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
+// scanGoal reads a goal row of goalColumns; its document comes from the
+// store's cache when the stored text is the one last decoded.
+func (db *DB) scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
 	var g bot.Goal
 	var tracking, doc string
 	var schema int
@@ -21,7 +23,7 @@ func scanGoal(s interface{ Scan(...any) error }) (bot.Goal, error) {
 		return g, err
 	}
 	var err error
-	if g.Doc, err = decodeDoc(schema, doc); err != nil {
+	if g.Doc, err = db.docs.decode(g.ID, schema, doc); err != nil {
 		return g, fmt.Errorf("goal %s: %w", g.ID, err)
 	}
 	g.UpdatedAt = g.UpdatedAt.UTC()
@@ -82,7 +84,7 @@ func (db *DB) SaveGoal(ctx context.Context, g bot.Goal, links []bot.Link) error 
 
 // Goal returns one goal or an ENOTFOUND error.
 func (db *DB) Goal(ctx context.Context, id string) (bot.Goal, error) {
-	g, err := scanGoal(db.queryRow(ctx, `SELECT `+goalColumns+` FROM goals WHERE id = ?`, id))
+	g, err := db.scanGoal(db.queryRow(ctx, `SELECT `+goalColumns+` FROM goals WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, bot.Errorf(bot.ENOTFOUND, "no goal %q", id)
 	}
@@ -101,7 +103,7 @@ func (db *DB) Goals(ctx context.Context) ([]bot.Goal, error) {
 	defer rows.Close()
 	var out []bot.Goal
 	for rows.Next() {
-		g, err := scanGoal(rows)
+		g, err := db.scanGoal(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list goals: %w", err)
 		}
@@ -119,7 +121,7 @@ func (db *DB) GoalsByTrackingIssue(ctx context.Context, r ref.Ref) ([]bot.Goal, 
 	defer rows.Close()
 	var out []bot.Goal
 	for rows.Next() {
-		g, err := scanGoal(rows)
+		g, err := db.scanGoal(rows)
 		if err != nil {
 			return nil, err
 		}

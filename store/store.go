@@ -87,6 +87,8 @@ type DB struct {
 	ingestOnce sync.Once
 	ingest     *ingester
 
+	docs docCache // goals' decoded documents
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/goaldoc"
+	"github.com/goalbot/goalbot/bot/ref"
 	"github.com/goalbot/goalbot/store"
 	"github.com/goalbot/goalbot/store/storetest"
 )
@@ -131,4 +133,32 @@ func fileSize(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// BenchmarkGoal reads a goal of 1,000 subgoals, as a recompute or a
+// render of a large goal does.
+func BenchmarkGoal(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	doc := &goaldoc.Document{ID: "big", Title: "Big"}
+	for i := range 1000 {
+		doc.Subgoals = append(doc.Subgoals, goaldoc.Subgoal{ID: fmt.Sprintf("task-%d", i), Title: fmt.Sprintf("Task %d", i),
+			Owners: []string{"compiler-errors"}, Links: []ref.Ref{ref.New("rust-lang", "rust", 300000+i)}})
+	}
+	if err := db.SaveGoal(ctx, bot.Goal{ID: "big", Title: "Big", Doc: doc}, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if g, err := db.Goal(ctx, "big"); err != nil || len(g.Doc.Subgoals) != 1000 {
+			b.Fatalf("%d subgoals, %v", len(g.Doc.Subgoals), err)
+		}
+	}
 }

@@ -44,6 +44,51 @@ var (
 	goal105 = ref.New("rust-lang", "goals", 105)
 )
 
+// testGoalDocumentChanges: a goal read again unchanged shares its
+// document with the last read (decoded once), and a goal saved with
+// another document reads back the new one, by Goal and by Goals, though
+// the old one was read just before.
+func testGoalDocumentChanges(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	g := bot.Goal{ID: "2025h1/doc", Title: "Doc", Doc: &goaldoc.Document{ID: "doc", Title: "First",
+		Subgoals: []goaldoc.Subgoal{{ID: "a", Title: "A", Links: []ref.Ref{rfc3654}}}}}
+	if err := db.SaveGoal(ctx, g, nil); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.Goal(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.Goal(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Doc != first.Doc || !reflect.DeepEqual(again.Doc, g.Doc) {
+		t.Errorf("unchanged goal read again: document %p %+v, want the first read's %p, equal to %+v", again.Doc, again.Doc, first.Doc, g.Doc)
+	}
+	g.Doc = &goaldoc.Document{ID: "doc", Title: "Second", Subgoals: []goaldoc.Subgoal{{ID: "b", Title: "B"}}}
+	if err := db.SaveGoal(ctx, g, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Goal(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Doc, g.Doc) {
+		t.Errorf("after saving another document, Goal read %+v, want %+v", got.Doc, g.Doc)
+	}
+	all, err := db.Goals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || !reflect.DeepEqual(all[0].Doc, g.Doc) {
+		t.Errorf("after saving another document, Goals read %+v, want one goal with %+v", all, g.Doc)
+	}
+	if first.Doc.Title != "First" || first.Doc.Subgoals[0].ID != "a" {
+		t.Errorf("the document read before the change changed under its reader: %+v", first.Doc)
+	}
+}
+
 func testGoalRoundTripAndLinks(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	g := bot.Goal{ID: "2024h2/async", Title: "Async | parity", Source: "dir:goals", Revision: "abc",

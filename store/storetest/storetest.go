@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(t *testing.T, db *store.DB)
 	}{
 		{"IngestStoresDeliveryAndJob", testIngestStoresDeliveryAndJob},
+		{"GoalDocumentChanges", testGoalDocumentChanges},
 		{"IngestDuplicate", testIngestDuplicate},
 		{"IngestConcurrentDuplicates", testIngestConcurrentDuplicates},
 		{"IngestBatchConcurrent", testIngestBatchConcurrent},
