@@ -2,29 +2,34 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/store"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 )
+
+// openPostgresQueue opens a migrated PostgreSQL store (skipping the test
+// without GOALBOT_TEST_POSTGRES_URL) with an insert-only job queue.
+func openPostgresQueue(t *testing.T) *store.DB {
+	t.Helper()
+	db := OpenPostgres(t)
+	if _, err := db.NewQueue(&river.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // TestPostgresBatchAndJobsCommitTogether makes River's insert of a job
 // fail after the batch's deliveries were inserted (a trigger refuses the
 // job of delivery "bad-1"): the deliveries' rows roll back with it, so no
 // delivery is acknowledged without its job, and the next batch goes in.
 func TestPostgresBatchAndJobsCommitTogether(t *testing.T) {
-	if os.Getenv("GOALBOT_TEST_POSTGRES_URL") == "" {
-		t.Skip("GOALBOT_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-	}
 	ctx := context.Background()
-	db := OpenPostgres(t)
-	if _, err := db.NewQueue(&river.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	db := openPostgresQueue(t)
 	for _, q := range []string{
 		`CREATE FUNCTION refuse_bad_job() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
@@ -122,14 +127,8 @@ func firstWords(q string) string {
 // insert that checks the items itself, pipelined, made three and four,
 // and cost the untracked acknowledgements a quarter of their rate.
 func TestPostgresBatchRoundTrips(t *testing.T) {
-	if os.Getenv("GOALBOT_TEST_POSTGRES_URL") == "" {
-		t.Skip("GOALBOT_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-	}
 	ctx := context.Background()
-	db := OpenPostgres(t)
-	if _, err := db.NewQueue(&river.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	db := openPostgresQueue(t)
 	rt := &roundTrips{}
 	if err := db.TraceIngestForTest(ctx, rt); err != nil {
 		t.Fatal(err)
