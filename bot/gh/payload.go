@@ -97,24 +97,31 @@ func labelNames(ls []*labelFields) []string {
 	return out
 }
 
-// itemFields holds what issues and pull requests share.
-type itemFields struct {
-	Number            *int              `json:"number"`
-	Title             *string           `json:"title"`
+// authoredFields holds what issues, pull requests and comments share:
+// who wrote them, what, and when.
+type authoredFields struct {
 	Body              *string           `json:"body"`
-	State             *string           `json:"state"`
 	User              *userFields       `json:"user"`
 	AuthorAssociation *string           `json:"author_association"`
 	CreatedAt         *github.Timestamp `json:"created_at"`
 	UpdatedAt         *github.Timestamp `json:"updated_at"`
-	ClosedAt          *github.Timestamp `json:"closed_at"`
-	Labels            []*labelFields    `json:"labels"`
+}
+
+// itemFields holds what issues and pull requests share.
+type itemFields struct {
+	authoredFields
+	Number   *int              `json:"number"`
+	Title    *string           `json:"title"`
+	State    *string           `json:"state"`
+	ClosedAt *github.Timestamp `json:"closed_at"`
+	Labels   []*labelFields    `json:"labels"`
 }
 
 func (it *itemFields) issue(repo *repoFields) bot.Issue {
-	return bot.Issue{Repo: repo.ref(it.Number), Title: str(it.Title), Body: str(it.Body), State: str(it.State),
-		Author: it.User.login(), AuthorType: it.User.kind(), AuthorAssociation: str(it.AuthorAssociation),
-		CreatedAt: stamp(it.CreatedAt), UpdatedAt: stamp(it.UpdatedAt), ClosedAt: stamp(it.ClosedAt),
+	a := it.authoredFields
+	return bot.Issue{Repo: repo.ref(it.Number), Title: str(it.Title), Body: str(a.Body), State: str(it.State),
+		Author: a.User.login(), AuthorType: a.User.kind(), AuthorAssociation: str(a.AuthorAssociation),
+		CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt), ClosedAt: stamp(it.ClosedAt),
 		Labels: labelNames(it.Labels)}
 }
 
@@ -152,19 +159,16 @@ func (pr *pullFields) snapshot(repo *repoFields) bot.Issue {
 }
 
 type commentFields struct {
-	ID                *int64            `json:"id"`
-	User              *userFields       `json:"user"`
-	AuthorAssociation *string           `json:"author_association"`
-	Body              *string           `json:"body"`
-	HTMLURL           *string           `json:"html_url"`
-	CreatedAt         *github.Timestamp `json:"created_at"`
-	UpdatedAt         *github.Timestamp `json:"updated_at"`
+	authoredFields
+	ID      *int64  `json:"id"`
+	HTMLURL *string `json:"html_url"`
 }
 
 // comment is CommentFrom's result for the comment.
 func (c *commentFields) comment() bot.Comment {
-	out := bot.Comment{Author: c.User.login(), AuthorType: c.User.kind(), AuthorAssociation: str(c.AuthorAssociation),
-		Body: str(c.Body), URL: str(c.HTMLURL), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
+	a := c.authoredFields
+	out := bot.Comment{Author: a.User.login(), AuthorType: a.User.kind(), AuthorAssociation: str(a.AuthorAssociation),
+		Body: str(a.Body), URL: str(c.HTMLURL), CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt)}
 	if c.ID != nil {
 		out.ID = *c.ID
 	}
