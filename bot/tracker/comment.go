@@ -119,9 +119,9 @@ func (e *leaseBusyError) Error() string {
 
 // View builds the render view of a goal from the store (core.View).
 func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, error) {
-	g, _, err := t.goalDoc(ctx, goalID)
+	g, err := t.store.Goal(ctx, goalID)
 	if err != nil {
-		return render.GoalView{}, err
+		return render.GoalView{}, fmt.Errorf("load goal %s: %w", goalID, err)
 	}
 	return t.viewOf(ctx, g)
 }
@@ -129,6 +129,9 @@ func (t *Tracker) View(ctx context.Context, goalID string) (render.GoalView, err
 // viewOf builds the render view of a goal already read, with its document.
 func (t *Tracker) viewOf(ctx context.Context, g bot.Goal) (render.GoalView, error) {
 	goalID, doc := g.ID, g.Doc
+	if doc == nil {
+		return render.GoalView{}, fmt.Errorf("goal %s: no stored document", goalID)
+	}
 	links, err := t.store.Links(ctx, goalID)
 	if err != nil {
 		return render.GoalView{}, fmt.Errorf("links of %s: %w", goalID, err)
@@ -186,9 +189,6 @@ func (t *Tracker) RenderStatus(ctx context.Context, goalID string) (err error) {
 	version := g.StatusVersion
 	if sc.CommentID != 0 && sc.Issue == g.TrackingIssue && sc.RenderedVersion >= version {
 		return nil // a render since the last change already showed it
-	}
-	if g.Doc == nil {
-		return fmt.Errorf("goal %s: no stored document", goalID)
 	}
 	v, err := t.viewOf(ctx, g) // the goal read under the lease, not read again
 	if err != nil {

@@ -114,7 +114,7 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	for _, l := range all {
 		if r := l.Item.String(); !known[r] {
 			known[r] = true // one read for an item linked twice
-			reads = append(reads, river.InsertManyParams{Args: RefreshItem{Item: l.Item.String()}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+			reads = append(reads, river.InsertManyParams{Args: RefreshItem{Item: r}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
 		}
 	}
 	if len(reads) > 0 {
