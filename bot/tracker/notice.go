@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/ref"
@@ -41,18 +42,31 @@ func (t *Tracker) enqueueNotices(ctx context.Context, g bot.Goal, trans []bot.Tr
 	if !g.Notices || g.TrackingIssue.IsZero() {
 		return nil
 	}
+	at := time.Now().Add(noticeSettle)
 	for _, tr := range trans {
 		if !major(tr.New) || tr.Item == "" {
 			continue
 		}
-		_, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: string(tr.New), At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
-			Item: tr.Item, Detail: tr.Detail}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		res, err := t.queue.Insert(ctx, NoticeJob{Goal: g.ID, Subgoal: tr.Subgoal, To: string(tr.New), At: tr.At.UTC().Format("2006-01-02T15:04:05.000000000Z"),
+			Item: tr.Item, Detail: tr.Detail}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, ScheduledAt: at})
 		if err != nil {
 			return fmt.Errorf("enqueue notice: %w", err)
+		}
+		if !res.UniqueSkippedAsDuplicate {
+			t.promoteWhenDue(res.Job, at)
 		}
 	}
 	return nil
 }
+
+// noticeSettle is how long a notice waits before it is written. One
+// action of rfcbot arrives as several deliveries (the edit ticking the last
+// box, the :bell: comment with the FCP's end, the label) that workers may
+// process in any order; the notice takes the subgoal's detail as it is when
+// it is written (postNotice), and posted at once it sometimes missed the
+// end date the :bell: comment brings (TestTransitionNoticesWhenEnabled
+// failed so in one CI run).
+const noticeSettle = 2 * time.Second
 
 type noticeWorker struct {
 	river.WorkerDefaults[NoticeJob]
