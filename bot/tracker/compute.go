@@ -47,6 +47,9 @@ type cause struct {
 	// Gathered: this is the recomputation a burst was gathered into; the
 	// burst is over, so its render need not wait to gather more.
 	Gathered bool
+	// Batch: the change is one of a RefreshItems batch, which recomputes
+	// the goals recorded here once, after its last change.
+	Batch goalBatch
 }
 
 // Recompute derives every subgoal status of a goal from the stored items
@@ -59,6 +62,12 @@ func (t *Tracker) Recompute(ctx context.Context, goalID string, c cause) error {
 	if err != nil {
 		return fmt.Errorf("lock goal %s: %w", goalID, err)
 	}
+	return t.recomputeLocked(ctx, goalID, c, unlock)
+}
+
+// recomputeLocked is Recompute once the goal's lock is held; it calls
+// unlock.
+func (t *Tracker) recomputeLocked(ctx context.Context, goalID string, c cause, unlock func()) error {
 	locked := true
 	defer func() {
 		if locked {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -55,7 +56,7 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 		if err != nil {
 			return fmt.Errorf("enqueue recompute of %s: %w", goalID, err)
 		}
-		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && res.Job.State != rivertype.JobStateRunning) {
+		if !res.UniqueSkippedAsDuplicate || (res.Job != nil && (res.Job.State != rivertype.JobStateRunning || t.joinable.isUnread(res.Job.ID))) {
 			if res.Job != nil {
 				t.joinable.remember(key, res.Job.ID)
 			}
@@ -76,6 +77,37 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 type waitingJobs struct {
 	mu   sync.Mutex
 	jobs map[string]int64
+	// unread holds the jobs of this process that run but have not read
+	// the store yet: as good as waiting.
+	unread map[int64]bool
+}
+
+// forget drops what is remembered for key.
+func (w *waitingJobs) forget(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.jobs, key)
+}
+
+func (w *waitingJobs) unreadStart(id int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.unread == nil {
+		w.unread = map[int64]bool{}
+	}
+	w.unread[id] = true
+}
+
+func (w *waitingJobs) unreadEnd(id int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.unread, id)
+}
+
+func (w *waitingJobs) isUnread(id int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.unread[id]
 }
 
 func (w *waitingJobs) remember(key string, id int64) {
@@ -101,6 +133,10 @@ func (w *waitingJobs) get(ctx context.Context, q Queue, key string) *rivertype.J
 		switch j.State {
 		case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending, rivertype.JobStateRetryable:
 			return j
+		case rivertype.JobStateRunning:
+			if w.isUnread(id) {
+				return j
+			}
 		}
 	}
 	w.mu.Lock()
@@ -117,10 +153,83 @@ type recomputeWorker struct {
 	t *Tracker
 }
 
+// Work waits for the batches of item reads of its goal that run in this
+// process to end (for at most batchWait), then recomputes the goal. Until
+// it holds the goal's lock it has read nothing, so changes committed
+// meanwhile still join it (waitingJobs.unread): the last batches of a
+// goal being loaded, running when the recomputation was taken, made it
+// run three to five times, each followed by a render of the whole goal.
 func (w *recomputeWorker) Work(ctx context.Context, j *river.Job[RecomputeGoal]) error {
+	t, goal := w.t, j.Args.Goal
+	t.joinable.unreadStart(j.ID)
+	defer t.joinable.unreadEnd(j.ID)
+	if err := t.batches.await(ctx, goal, batchWait); err != nil {
+		return err
+	}
+	unlock, err := t.store.LockGoal(ctx, goal)
+	if err != nil {
+		return fmt.Errorf("lock goal %s: %w", goal, err)
+	}
+	t.joinable.unreadEnd(j.ID)
 	// The transitions of a gathered burst name no single delivery or item:
 	// the burst's changes are merged into one step per subgoal.
-	return jobError(wrap(w.t.Recompute(ctx, j.Args.Goal, cause{Shown: j.Args.Shown, Gathered: true}), "recompute %s", j.Args.Goal))
+	return jobError(wrap(t.recomputeLocked(ctx, goal, cause{Shown: j.Args.Shown, Gathered: true}, unlock), "recompute %s", goal))
+}
+
+// batchWait bounds how long a gathered recomputation waits for the
+// batches of its goal: a batch reading from a slow GitHub must not hold
+// the goal's statuses back for long (those it changes later take the
+// goal's second slot).
+const batchWait = 10 * time.Second
+
+// running counts, per goal, the RefreshItems batches running in this
+// process for it.
+type running struct {
+	mu    sync.Mutex
+	goals map[string]int
+	ended chan struct{} // closed, and replaced, when a batch ends
+}
+
+// start counts a batch of goal as running until the returned func is
+// called.
+func (r *running) start(goal string) (end func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.goals == nil {
+		r.goals, r.ended = map[string]int{}, make(chan struct{})
+	}
+	r.goals[goal]++
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.goals[goal]--; r.goals[goal] == 0 {
+			delete(r.goals, goal)
+		}
+		close(r.ended)
+		r.ended = make(chan struct{})
+	}
+}
+
+// await returns when no batch of goal runs in this process, or after
+// limit, or with ctx's error when it ends first.
+func (r *running) await(ctx context.Context, goal string, limit time.Duration) error {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	for {
+		r.mu.Lock()
+		n, ended := r.goals[goal], r.ended
+		r.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ended:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // Recomputes counts the recomputations of goalID this tracker ran (tests

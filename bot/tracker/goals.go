@@ -110,16 +110,16 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	for _, it := range stored {
 		known[it.Ref.String()] = true
 	}
-	var reads []river.InsertManyParams
+	var unknown []string
 	for _, l := range all {
 		if r := l.Item.String(); !known[r] {
 			known[r] = true // one read for an item linked twice
-			reads = append(reads, river.InsertManyParams{Args: RefreshItem{Item: r}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+			unknown = append(unknown, r)
 		}
 	}
-	if len(reads) > 0 {
-		if _, err := t.queue.InsertMany(ctx, reads); err != nil {
-			return fmt.Errorf("enqueue %d item reads of %s: %w", len(reads), id, err)
+	if len(unknown) > 0 {
+		if _, err := t.queue.InsertMany(ctx, refreshJobs(id, unknown, t.workers())); err != nil {
+			return fmt.Errorf("enqueue %d item reads of %s: %w", len(unknown), id, err)
 		}
 	}
 	if err := t.discoverDocument(ctx, id, doc); err != nil {

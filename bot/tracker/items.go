@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/goalbot/goalbot/bot"
 	"github.com/goalbot/goalbot/bot/core"
@@ -12,8 +11,6 @@ import (
 	"github.com/goalbot/goalbot/bot/gh"
 	"github.com/goalbot/goalbot/bot/job"
 	"github.com/goalbot/goalbot/bot/ref"
-	"github.com/riverqueue/river"
-	"github.com/rs/zerolog"
 )
 
 // updateItem applies change to the item behind r under the store's row
@@ -88,7 +85,8 @@ func isDecision(it bot.Item) bool {
 
 // recomputeLinked recomputes each goal named in links once, at once or,
 // for a cause that may come in a burst (c.Gather), through one
-// RecomputeGoal job per goal for the whole burst.
+// RecomputeGoal job per goal for the whole burst; a batch's changes
+// (c.Batch) leave the goals to the batch's end.
 func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause) error {
 	done := map[string]bool{}
 	for _, l := range links {
@@ -96,6 +94,10 @@ func (t *Tracker) recomputeLinked(ctx context.Context, links []bot.Link, c cause
 			continue
 		}
 		done[l.Goal] = true
+		if c.Batch != nil {
+			c.Batch[l.Goal] = c.Batch[l.Goal] || c.Shown
+			continue
+		}
 		recompute := t.Recompute
 		if c.Gather && t.queue != nil {
 			recompute = t.gatherRecompute
@@ -170,119 +172,4 @@ func (t *Tracker) parser() fcp.Parser {
 		p.Days, p.DefaultDays = t.cfg.GitHub.FCPDaysBy, t.cfg.GitHub.FCPDays
 	}
 	return p
-}
-
-// refreshWorker runs RefreshItem jobs.
-type refreshWorker struct {
-	river.WorkerDefaults[RefreshItem]
-	t *Tracker
-}
-
-func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) error {
-	r, err := ref.Parse(j.Args.Item, ref.Ref{})
-	if err != nil {
-		return river.JobCancel(err)
-	}
-	// Refresh jobs come in bursts (a goal loading 1,000 items): their
-	// goals are recomputed once per burst, not once per item.
-	return jobError(wrap(w.t.refresh(ctx, r, true), "refresh %s", r))
-}
-
-// Refresh re-reads an item from GitHub: a conditional read of the issue or
-// pull request, then its comments, from which the FCP and MCP state is
-// rebuilt. Editing a comment (rfcbot ticking a box, resolving a concern)
-// changes neither the issue's updated_at nor its ETag, so when the issue
-// read answers 304 the comments updated since the newest one last seen are
-// asked for, conditionally too: both 304 (no rate limit spent) end the
-// refresh; a changed comment rebuilds the state from the full listing.
-func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
-	return t.refresh(ctx, r, false)
-}
-
-// refresh is Refresh; gather leaves the recomputation of the linked goals
-// to a RecomputeGoal job shared by a burst of refreshes.
-func (t *Tracker) refresh(ctx context.Context, r ref.Ref, gather bool) error {
-	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
-	prev, err := t.store.Item(ctx, r)
-	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		return fmt.Errorf("load item %s: %w", r, err)
-	}
-	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			log.Warn().Msg("item is gone (404/410); no longer read")
-			return t.updateItem(ctx, r, cause{Item: r, Gather: gather}, func(s *bot.Item) error {
-				s.Gone, s.FetchedAt = true, t.now()
-				if s.Kind == "" {
-					s.Kind = core.KindOf(r, false, nil)
-				}
-				return nil
-			})
-		}
-		return err
-	}
-	if notModified {
-		changed, err := t.commentsChanged(ctx, prev)
-		if err != nil || !changed {
-			return err
-		}
-	}
-	comments, err := t.gh.ListComments(ctx, r, time.Time{})
-	if err != nil {
-		return err
-	}
-	p := t.parser()
-	return t.updateItem(ctx, r, cause{Item: r, Gather: gather}, func(s *bot.Item) error {
-		if notModified {
-			// The issue is as last read (and as webhooks kept it since).
-			iss = bot.Issue{Repo: r, Title: s.Title, State: s.State, IsPull: s.IsPull, Labels: s.Labels,
-				Author: s.Author, UpdatedAt: s.UpdatedAt, ETag: s.ETag}
-		}
-		// Rebuild from history: comments in order, then the labels as they
-		// are now (newest), then the open/closed state.
-		*s = core.NewItem(r)
-		core.Merge(s, iss)
-		s.ETag, s.FetchedAt = iss.ETag, t.now()
-		listing := make([]fcp.Comment, 0, len(comments))
-		for _, c := range comments {
-			listing = append(listing, fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
-			if c.UpdatedAt.After(s.CommentsSince) {
-				s.CommentsSince = c.UpdatedAt
-			}
-		}
-		s.FCP, s.MCP = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
-		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
-		return nil
-	})
-}
-
-// commentsChanged reports whether a comment of prev was added or edited
-// after its last full listing, by listing the comments updated since the
-// newest one then seen, conditionally on the ETag of the last such
-// listing. A listing holding only comments already seen is not a change:
-// its ETag is kept so the next ask costs nothing.
-func (t *Tracker) commentsChanged(ctx context.Context, prev bot.Item) (bool, error) {
-	fresh, etag, same, err := t.gh.ListCommentsSince(ctx, prev.Ref, prev.CommentsSince, prev.CommentsETag)
-	if err != nil {
-		return false, err
-	}
-	if same {
-		return false, nil
-	}
-	for _, c := range fresh {
-		if prev.CommentsSince.IsZero() || c.UpdatedAt.After(prev.CommentsSince) {
-			return true, nil
-		}
-	}
-	if etag == prev.CommentsETag {
-		return false, nil
-	}
-	_, err = t.store.UpdateItem(ctx, prev.Ref, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists || !it.CommentsSince.Equal(prev.CommentsSince) {
-			return false, nil // read again since: its own listing decides
-		}
-		it.CommentsETag = etag
-		return true, nil
-	})
-	return false, wrap(err, "remember the comments ETag of %s", prev.Ref)
 }

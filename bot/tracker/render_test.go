@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -20,7 +21,8 @@ type slotQueue struct {
 	byID     map[int64]*rivertype.JobRow
 	inserts  int
 	promoted []int64
-	gets     map[int64]int // JobGet calls per job
+	gets     map[int64]int   // JobGet calls per job
+	many     []river.JobArgs // inserted by InsertMany, in order
 }
 
 func newSlotQueue() *slotQueue {
@@ -60,7 +62,11 @@ func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.In
 	if j, ok := q.jobs[key]; ok && unique && j.State != rivertype.JobStateCompleted {
 		return &rivertype.JobInsertResult{Job: j, UniqueSkippedAsDuplicate: true}, nil
 	}
-	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: args.Kind(), State: rivertype.JobStateAvailable}
+	encoded, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: args.Kind(), State: rivertype.JobStateAvailable, EncodedArgs: encoded}
 	if opts != nil && opts.ScheduledAt.After(time.Now()) {
 		j.State, j.ScheduledAt = rivertype.JobStateScheduled, opts.ScheduledAt
 	}
@@ -72,7 +78,12 @@ func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.In
 	return &rivertype.JobInsertResult{Job: &cp}, nil
 }
 
-func (q *slotQueue) InsertMany(context.Context, []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+func (q *slotQueue) InsertMany(_ context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, p := range params {
+		q.many = append(q.many, p.Args)
+	}
 	return nil, nil
 }
 

@@ -85,6 +85,7 @@ type Tracker struct {
 
 	rendered renderEnds  // renders waiting for a goal's lease hear when one ends
 	joinable waitingJobs // the recompute a burst of refreshes joins, the render changes join
+	batches  running     // RefreshItems batches running, per goal
 
 	recomputes    sync.Map // goal id → *atomic.Int64 recomputations run, see Recomputes
 	trackingRepos sync.Map // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
@@ -116,6 +117,7 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	d.Handle(job.HandlerFunc(named("reload pushed goal documents", t.handlePush)), "push")
 	d.Handle(job.HandlerFunc(named("discover references to goals", t.handleDiscovery)), "issues", "pull_request", "issue_comment")
 	river.AddWorker(w, &refreshWorker{t: t})
+	river.AddWorker(w, &refreshItemsWorker{t: t})
 	river.AddWorker(w, &renderWorker{t: t})
 	river.AddWorker(w, &recomputeWorker{t: t})
 	river.AddWorker(w, &syncWorker{t: t})
@@ -123,14 +125,6 @@ func (t *Tracker) Register(d *job.Dispatcher, w *river.Workers) {
 	river.AddWorker(w, &noticeWorker{t: t})
 	river.AddWorker(w, &timelineWorker{t: t})
 }
-
-// RefreshItem is the job that re-reads one item from GitHub.
-type RefreshItem struct {
-	Item string `json:"item" river:"unique"`
-}
-
-// Kind names the job.
-func (RefreshItem) Kind() string { return "refresh_item" }
 
 // RenderStatus is the job that brings a goal's living comment in step.
 type RenderStatus struct {
@@ -195,4 +189,12 @@ func (t *Tracker) noteTrackingIssue(r ref.Ref) {
 	for _, n := range ref.Names(r.FullName()) {
 		t.trackingRepos.Store(n, true)
 	}
+}
+
+// workers is how many jobs run at once in this process ([jobs] workers).
+func (t *Tracker) workers() int {
+	if t.cfg == nil || t.cfg.Jobs.Workers < 1 {
+		return config.DefaultJobWorkers
+	}
+	return t.cfg.Jobs.Workers
 }

@@ -1,0 +1,262 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/goalbot/goalbot/bot"
+	"github.com/goalbot/goalbot/bot/core"
+	"github.com/goalbot/goalbot/bot/fcp"
+	"github.com/goalbot/goalbot/bot/job"
+	"github.com/goalbot/goalbot/bot/ref"
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+)
+
+// RefreshItem is the job that re-reads one item from GitHub.
+type RefreshItem struct {
+	Item string `json:"item" river:"unique"`
+}
+
+// Kind names the job.
+func (RefreshItem) Kind() string { return "refresh_item" }
+
+// RefreshItems is the job that reads a batch of the items of a goal being
+// loaded. One job per item cost the database more in the queue's own work
+// (inserting, fetching, completing 1,000 jobs, and looking up the gathered
+// recomputation after each item) than in the items themselves.
+type RefreshItems struct {
+	Items []string `json:"items" river:"unique"`
+	// Goal is the goal being loaded, whose gathered recomputation waits
+	// for the batch to end (recomputeWorker).
+	Goal string `json:"goal,omitempty"`
+}
+
+// Kind names the job.
+func (RefreshItems) Kind() string { return "refresh_items" }
+
+// maxBatch bounds the items of one RefreshItems job.
+const maxBatch = 50
+
+// refreshJobs returns the jobs that read items: one per item while there
+// are few, in batches once there are more than twice the workers (so that
+// every worker still takes part), of at most maxBatch items.
+func refreshJobs(goal string, items []string, workers int) []river.InsertManyParams {
+	size := max(1, min(maxBatch, (len(items)+2*workers-1)/max(1, 2*workers)))
+	var jobs []river.InsertManyParams
+	for len(items) > 0 {
+		n := min(size, len(items))
+		var args river.JobArgs = RefreshItems{Items: items[:n], Goal: goal}
+		if size == 1 {
+			args = RefreshItem{Item: items[0]}
+		}
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+		items = items[n:]
+	}
+	return jobs
+}
+
+// goalBatch collects the goals whose items a batch changed, goal id →
+// whether some change was shown besides statuses (cause.Shown), so that
+// each is recomputed once, after the batch's last change was committed.
+type goalBatch map[string]bool
+
+// refreshItemsWorker runs RefreshItems jobs.
+type refreshItemsWorker struct {
+	river.WorkerDefaults[RefreshItems]
+	t *Tracker
+}
+
+// Work reads the batch's items one after the other, then asks for one
+// gathered recomputation of each goal they changed. An item whose read
+// fails is retried in a RefreshItem job of its own, with that job's
+// backoff (or cancelled there, for an error that will not pass), so one
+// bad item neither holds up nor repeats the others. When GitHub asks to
+// wait (a rate limit), the batch stops and waits as a whole; the items
+// read by then are read again conditionally, which costs no rate limit.
+func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems]) error {
+	t := w.t
+	if j.Args.Goal != "" {
+		defer t.batches.start(j.Args.Goal)()
+	}
+	batch := goalBatch{}
+	var again []river.InsertManyParams
+	var stop error
+	for _, s := range j.Args.Items {
+		r, err := ref.Parse(s, ref.Ref{})
+		if err != nil {
+			t.logger(ctx).Error().Str("item", s).Err(err).Msg("item read skipped: not an item reference")
+			continue
+		}
+		if j.Attempt > 1 {
+			// An earlier attempt may have stored this item's change and
+			// failed before its goals were recomputed; read again, it is
+			// unchanged, so its goals are asked for here.
+			if err := batch.addLinked(ctx, t.store, r); err != nil {
+				return err
+			}
+		}
+		err = t.refresh(ctx, r, cause{Batch: batch})
+		var wait job.RetryAfter
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return err
+		case errors.As(err, &wait):
+			stop = wrap(err, "refresh %s", r)
+		default:
+			t.logger(ctx).Warn().Err(err).Str("item", s).Msg("item read failed; retried in a job of its own")
+			again = append(again, river.InsertManyParams{Args: RefreshItem{Item: s}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+		}
+		if stop != nil {
+			break
+		}
+	}
+	for goal, shown := range batch {
+		if err := t.gatherRecompute(ctx, goal, cause{Gather: true, Shown: shown}); err != nil {
+			return err
+		}
+	}
+	if stop != nil {
+		return jobError(stop)
+	}
+	if len(again) > 0 {
+		if _, err := t.queue.InsertMany(ctx, again); err != nil {
+			return fmt.Errorf("enqueue %d failed item reads: %w", len(again), err)
+		}
+	}
+	return nil
+}
+
+// addLinked adds the goals linking r, as shown: what an earlier attempt
+// changed is not known, so their comments are rendered again (a render
+// that finds its comment as it would write it writes nothing).
+func (b goalBatch) addLinked(ctx context.Context, s Store, r ref.Ref) error {
+	links, err := s.LinksToItem(ctx, r)
+	if err != nil {
+		return fmt.Errorf("links to %s: %w", r, err)
+	}
+	for _, l := range links {
+		b[l.Goal] = true
+	}
+	return nil
+}
+
+// refreshWorker runs RefreshItem jobs.
+type refreshWorker struct {
+	river.WorkerDefaults[RefreshItem]
+	t *Tracker
+}
+
+func (w *refreshWorker) Work(ctx context.Context, j *river.Job[RefreshItem]) error {
+	r, err := ref.Parse(j.Args.Item, ref.Ref{})
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	// Refresh jobs come in bursts (a goal loading 1,000 items): their
+	// goals are recomputed once per burst, not once per item.
+	return jobError(wrap(w.t.refresh(ctx, r, cause{Gather: true}), "refresh %s", r))
+}
+
+// Refresh re-reads an item from GitHub: a conditional read of the issue or
+// pull request, then its comments, from which the FCP and MCP state is
+// rebuilt. Editing a comment (rfcbot ticking a box, resolving a concern)
+// changes neither the issue's updated_at nor its ETag, so when the issue
+// read answers 304 the comments updated since the newest one last seen are
+// asked for, conditionally too: both 304 (no rate limit spent) end the
+// refresh; a changed comment rebuilds the state from the full listing.
+func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
+	return t.refresh(ctx, r, cause{})
+}
+
+// refresh is Refresh with the cause of the change it stores: c.Gather
+// leaves the recomputation of the linked goals to a RecomputeGoal job
+// shared by a burst of refreshes, c.Batch to the batch's end.
+func (t *Tracker) refresh(ctx context.Context, r ref.Ref, c cause) error {
+	c.Item = r
+	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
+	prev, err := t.store.Item(ctx, r)
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		return fmt.Errorf("load item %s: %w", r, err)
+	}
+	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			log.Warn().Msg("item is gone (404/410); no longer read")
+			return t.updateItem(ctx, r, c, func(s *bot.Item) error {
+				s.Gone, s.FetchedAt = true, t.now()
+				if s.Kind == "" {
+					s.Kind = core.KindOf(r, false, nil)
+				}
+				return nil
+			})
+		}
+		return err
+	}
+	if notModified {
+		changed, err := t.commentsChanged(ctx, prev)
+		if err != nil || !changed {
+			return err
+		}
+	}
+	comments, err := t.gh.ListComments(ctx, r, time.Time{})
+	if err != nil {
+		return err
+	}
+	p := t.parser()
+	return t.updateItem(ctx, r, c, func(s *bot.Item) error {
+		if notModified {
+			// The issue is as last read (and as webhooks kept it since).
+			iss = bot.Issue{Repo: r, Title: s.Title, State: s.State, IsPull: s.IsPull, Labels: s.Labels,
+				Author: s.Author, UpdatedAt: s.UpdatedAt, ETag: s.ETag}
+		}
+		// Rebuild from history: comments in order, then the labels as they
+		// are now (newest), then the open/closed state.
+		*s = core.NewItem(r)
+		core.Merge(s, iss)
+		s.ETag, s.FetchedAt = iss.ETag, t.now()
+		listing := make([]fcp.Comment, 0, len(comments))
+		for _, c := range comments {
+			listing = append(listing, fcp.Comment{ID: c.ID, Author: c.Author, Body: c.Body, URL: c.URL, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
+			if c.UpdatedAt.After(s.CommentsSince) {
+				s.CommentsSince = c.UpdatedAt
+			}
+		}
+		s.FCP, s.MCP = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
+		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
+		return nil
+	})
+}
+
+// commentsChanged reports whether a comment of prev was added or edited
+// after its last full listing, by listing the comments updated since the
+// newest one then seen, conditionally on the ETag of the last such
+// listing. A listing holding only comments already seen is not a change:
+// its ETag is kept so the next ask costs nothing.
+func (t *Tracker) commentsChanged(ctx context.Context, prev bot.Item) (bool, error) {
+	fresh, etag, same, err := t.gh.ListCommentsSince(ctx, prev.Ref, prev.CommentsSince, prev.CommentsETag)
+	if err != nil {
+		return false, err
+	}
+	if same {
+		return false, nil
+	}
+	for _, c := range fresh {
+		if prev.CommentsSince.IsZero() || c.UpdatedAt.After(prev.CommentsSince) {
+			return true, nil
+		}
+	}
+	if etag == prev.CommentsETag {
+		return false, nil
+	}
+	_, err = t.store.UpdateItem(ctx, prev.Ref, func(it *bot.Item, exists bool) (bool, error) {
+		if !exists || !it.CommentsSince.Equal(prev.CommentsSince) {
+			return false, nil // read again since: its own listing decides
+		}
+		it.CommentsETag = etag
+		return true, nil
+	})
+	return false, wrap(err, "remember the comments ETag of %s", prev.Ref)
+}
