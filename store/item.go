@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/goalbot/goalbot/bot"
@@ -111,28 +112,60 @@ func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
 // a zero one with exists=false) and says whether to save it.
 func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (saved bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		it, created, err := db.lockItem(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		exists := !created
-		save, err := fn(&it, exists)
-		if err != nil {
-			return err
-		}
-		if !save {
-			if created {
-				_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
-			}
-			return err
-		}
-		saved = true
-		return db.saveItem(ctx, tx, it)
+		saved, err = db.updateItem(ctx, tx, r, fn)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("update item %s: %w", r, err)
 	}
 	return saved, nil
+}
+
+// UpdateItems is UpdateItem for several distinct items in one transaction
+// (a batch of reads commits once, not once per item): their rows are
+// locked in the order of their references, so two such transactions never
+// wait for each other in a circle. fn is called with each item's index in
+// refs; saved tells which were saved. An error from fn stores none.
+func (db *DB) UpdateItems(ctx context.Context, refs []ref.Ref, fn func(i int, it *bot.Item, exists bool) (save bool, err error)) (saved []bool, err error) {
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(refs[a].String(), refs[b].String()) })
+	saved = make([]bool, len(refs))
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, i := range order {
+			var err error
+			saved[i], err = db.updateItem(ctx, tx, refs[i], func(it *bot.Item, exists bool) (bool, error) { return fn(i, it, exists) })
+			if err != nil {
+				return fmt.Errorf("item %s: %w", refs[i], err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update %d items: %w", len(refs), err)
+	}
+	return saved, nil
+}
+
+// updateItem is UpdateItem in tx.
+func (db *DB) updateItem(ctx context.Context, tx *sql.Tx, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (bool, error) {
+	it, created, err := db.lockItem(ctx, tx, r)
+	if err != nil {
+		return false, err
+	}
+	save, err := fn(&it, !created)
+	if err != nil {
+		return false, err
+	}
+	if !save {
+		if created {
+			_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
+		}
+		return false, err
+	}
+	return true, db.saveItem(ctx, tx, it)
 }
 
 // lockItem reads the item behind r in tx, locked for update, and when there

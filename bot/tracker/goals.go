@@ -99,9 +99,6 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 	if err != nil {
 		return fmt.Errorf("links of %s: %w", id, err)
 	}
-	// The reads are queued in one batch: all of them wait before the
-	// first finishes, so the recomputation their burst shares
-	// (gatherRecompute) queues behind the last of them.
 	stored, err := t.store.GoalItems(ctx, id)
 	if err != nil {
 		return err
@@ -117,24 +114,32 @@ func (t *Tracker) saveDoc(ctx context.Context, src config.GoalSource, doc *goald
 			unknown = append(unknown, r)
 		}
 	}
-	if len(unknown) > 0 {
-		if _, err := t.queue.InsertMany(ctx, refreshJobs(id, unknown, t.workers())); err != nil {
-			return fmt.Errorf("enqueue %d item reads of %s: %w", len(unknown), id, err)
-		}
-	}
 	if err := t.discoverDocument(ctx, id, doc); err != nil {
 		return err
 	}
 	if err := t.Place(ctx, id, cause{}); err != nil { // places discovered items, then recomputes
 		return err
 	}
-	if g.TrackingIssue.IsZero() {
-		return nil
+	if !g.TrackingIssue.IsZero() {
+		if err := t.enqueueTimeline(ctx, g); err != nil {
+			return err
+		}
+		if err := t.enqueueRender(ctx, id); err != nil { // the document itself may read differently
+			return err
+		}
 	}
-	if err := t.enqueueTimeline(ctx, g); err != nil {
-		return err
+	// The reads come last, queued in one batch: all of them wait before
+	// the first finishes, so the recomputation their burst shares
+	// (gatherRecompute) queues behind the last of them, and the render
+	// asked for above waits when that recomputation wants one at once,
+	// which makes it due. (Queued first, a burst read before the render
+	// was asked for left that render to wait its whole delay.)
+	if len(unknown) > 0 {
+		if _, err := t.queue.InsertMany(ctx, refreshJobs(id, unknown, t.workers())); err != nil {
+			return fmt.Errorf("enqueue %d item reads of %s: %w", len(unknown), id, err)
+		}
 	}
-	return t.enqueueRender(ctx, id) // the document itself may read differently
+	return nil
 }
 
 // findSubgoal finds a subgoal by stable id, title or line number.

@@ -22,50 +22,79 @@ import (
 // follows). The links are read before the lock: no store call may run
 // inside it (SQLite has one connection).
 func (t *Tracker) updateItem(ctx context.Context, r ref.Ref, c cause, change func(s *bot.Item) error) error {
-	links, found, err := t.store.Followers(ctx, r)
-	if err != nil {
-		return err
-	}
+	return t.updateItems(ctx, []itemChange{{r, c, change}})
+}
+
+// itemChange is a change to one item and what caused it.
+type itemChange struct {
+	ref    ref.Ref
+	cause  cause
+	change func(s *bot.Item) error
+}
+
+// updateItems is updateItem for changes to distinct items, stored in one
+// transaction (a batch of reads commits once).
+func (t *Tracker) updateItems(ctx context.Context, changes []itemChange) error {
 	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
-	if len(links) == 0 && len(found) == 0 && !trackAll {
-		// Nothing follows the item: only a row stored already (by an
-		// earlier link, say) is kept current. A read tells, not a write
-		// transaction that inserts a placeholder only to delete it (on
-		// PostgreSQL, a commit's flush per delivery about such an item).
-		if _, err := t.store.Item(ctx, r); bot.ErrorCode(err) == bot.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("update item %s: %w", r, err)
+	var refs []ref.Ref
+	var kept []itemChange
+	var links [][]bot.Link
+	var found [][]string
+	for _, ch := range changes {
+		l, f, err := t.store.Followers(ctx, ch.ref)
+		if err != nil {
+			return err
 		}
+		if len(l) == 0 && len(f) == 0 && !trackAll {
+			// Nothing follows the item: only a row stored already (by an
+			// earlier link, say) is kept current. A read tells, not a write
+			// transaction that inserts a placeholder only to delete it (on
+			// PostgreSQL, a commit's flush per delivery about such an item).
+			if _, err := t.store.Item(ctx, ch.ref); bot.ErrorCode(err) == bot.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return fmt.Errorf("update item %s: %w", ch.ref, err)
+			}
+		}
+		refs, kept, links, found = append(refs, ch.ref), append(kept, ch), append(links, l), append(found, f)
 	}
-	saved, err := t.store.UpdateItem(ctx, r, func(it *bot.Item, exists bool) (bool, error) {
-		if !exists && len(links) == 0 && len(found) == 0 && !trackAll {
+	if len(kept) == 0 {
+		return nil
+	}
+	saved, err := t.store.UpdateItems(ctx, refs, func(i int, it *bot.Item, exists bool) (bool, error) {
+		followed := len(links[i]) > 0 || len(found[i]) > 0
+		if !exists && !followed && !trackAll {
 			return false, nil
 		}
 		before := *it
-		if err := change(it); err != nil {
+		if err := kept[i].change(it); err != nil {
 			return false, err
 		}
-		if !exists && len(links) == 0 && len(found) == 0 && !isDecision(*it) {
+		if !exists && !followed && !isDecision(*it) {
 			return false, nil
 		}
 		// What the living comment shows of the item: a renamed item is
 		// rendered again though no status moves.
 		if it.Title != before.Title || it.IsPull != before.IsPull {
-			c.Shown = true
+			kept[i].cause.Shown = true
 		}
 		return true, nil
 	})
 	if err != nil {
-		return fmt.Errorf("update item %s: %w", r, err)
-	}
-	if !saved {
-		return nil
-	}
-	if err := t.recomputeLinked(ctx, links, c); err != nil {
 		return err
 	}
-	return t.placeFound(ctx, found, c)
+	for i, ch := range kept {
+		if !saved[i] {
+			continue
+		}
+		if err := t.recomputeLinked(ctx, links[i], ch.cause); err != nil {
+			return err
+		}
+		if err := t.placeFound(ctx, found[i], ch.cause); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // isDecision reports whether an item is one goalbot follows org-wide with

@@ -43,6 +43,26 @@ func (s *itemStore) UpdateItem(_ context.Context, r ref.Ref, fn func(*bot.Item, 
 	return save, err
 }
 
+// UpdateItems is one write transaction of UpdateItem's.
+func (s *itemStore) UpdateItems(_ context.Context, refs []ref.Ref, fn func(int, *bot.Item, bool) (bool, error)) ([]bool, error) {
+	s.updates++
+	saved := make([]bool, len(refs))
+	for i, r := range refs {
+		it, exists := s.items[r]
+		if !exists {
+			it = bot.Item{Ref: r}
+		}
+		save, err := fn(i, &it, exists)
+		if err != nil {
+			return nil, err
+		}
+		if saved[i] = save; save {
+			s.items[r] = it
+		}
+	}
+	return saved, nil
+}
+
 // TestUpdateUnfollowedItem: a change to an item no goal links opens a
 // write transaction only when the item is stored already (it is kept
 // current) or when [fcp] track_all may store it; otherwise a read ends it.

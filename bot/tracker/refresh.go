@@ -69,8 +69,9 @@ type refreshItemsWorker struct {
 	t *Tracker
 }
 
-// Work reads the batch's items one after the other, then asks for one
-// gathered recomputation of each goal they changed. An item whose read
+// Work reads the batch's items one after the other, stores what changed
+// in one transaction, then asks for one gathered recomputation of each
+// goal it changed. An item whose read
 // fails is retried in a RefreshItem job of its own, with that job's
 // backoff (or cancelled there, for an error that will not pass), so one
 // bad item neither holds up nor repeats the others. When GitHub asks to
@@ -82,6 +83,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		defer t.batches.start(j.Args.Goal)()
 	}
 	batch := goalBatch{}
+	var changes []itemChange
 	var again []river.InsertManyParams
 	var stop error
 	for _, s := range j.Args.Items {
@@ -98,10 +100,13 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 				return err
 			}
 		}
-		err = t.refresh(ctx, r, cause{Batch: batch})
+		change, err := t.readItem(ctx, r)
 		var wait job.RetryAfter
 		switch {
 		case err == nil:
+			if change != nil {
+				changes = append(changes, itemChange{r, cause{Item: r, Batch: batch}, change})
+			}
 		case ctx.Err() != nil:
 			return err
 		case errors.As(err, &wait):
@@ -113,6 +118,10 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		if stop != nil {
 			break
 		}
+	}
+	// The batch's changes commit together, then its goals are recomputed.
+	if err := t.updateItems(ctx, changes); err != nil {
+		return err
 	}
 	for goal, shown := range batch {
 		if err := t.gatherRecompute(ctx, goal, cause{Gather: true, Shown: shown}); err != nil {
@@ -175,38 +184,48 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 // leaves the recomputation of the linked goals to a RecomputeGoal job
 // shared by a burst of refreshes, c.Batch to the batch's end.
 func (t *Tracker) refresh(ctx context.Context, r ref.Ref, c cause) error {
+	change, err := t.readItem(ctx, r)
+	if err != nil || change == nil {
+		return err
+	}
 	c.Item = r
+	return t.updateItem(ctx, r, c, change)
+}
+
+// readItem reads r from GitHub as Refresh says and returns the change that
+// brings the stored item in step, or nil when it is as last read.
+func (t *Tracker) readItem(ctx context.Context, r ref.Ref) (func(s *bot.Item) error, error) {
 	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
 	prev, err := t.store.Item(ctx, r)
 	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		return fmt.Errorf("load item %s: %w", r, err)
+		return nil, fmt.Errorf("load item %s: %w", r, err)
 	}
 	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
 	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
 			log.Warn().Msg("item is gone (404/410); no longer read")
-			return t.updateItem(ctx, r, c, func(s *bot.Item) error {
+			return func(s *bot.Item) error {
 				s.Gone, s.FetchedAt = true, t.now()
 				if s.Kind == "" {
 					s.Kind = core.KindOf(r, false, nil)
 				}
 				return nil
-			})
+			}, nil
 		}
-		return err
+		return nil, err
 	}
 	if notModified {
 		changed, err := t.commentsChanged(ctx, prev)
 		if err != nil || !changed {
-			return err
+			return nil, err
 		}
 	}
 	comments, err := t.gh.ListComments(ctx, r, time.Time{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := t.parser()
-	return t.updateItem(ctx, r, c, func(s *bot.Item) error {
+	return func(s *bot.Item) error {
 		if notModified {
 			// The issue is as last read (and as webhooks kept it since).
 			iss = bot.Issue{Repo: r, Title: s.Title, State: s.State, IsPull: s.IsPull, Labels: s.Labels,
@@ -227,7 +246,7 @@ func (t *Tracker) refresh(ctx context.Context, r ref.Ref, c cause) error {
 		s.FCP, s.MCP = p.Rebuild(listing, iss.Labels, iss.State != bot.StateOpen, iss.UpdatedAt)
 		log.Info().Str("state", s.State).Str("fcp", string(s.FCP.Phase)).Str("mcp", string(s.MCP.Phase)).Msg("item read from GitHub")
 		return nil
-	})
+	}, nil
 }
 
 // commentsChanged reports whether a comment of prev was added or edited

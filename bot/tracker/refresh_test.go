@@ -118,7 +118,8 @@ type waitError struct{}
 func (waitError) Error() string             { return "rate limited" }
 func (waitError) RetryDelay() time.Duration { return time.Minute }
 
-// TestRefreshItemsBatch: a batch stores every item it reads, then asks
+// TestRefreshItemsBatch: a batch stores every item it reads, in one
+// transaction, then asks
 // once per goal for its recomputation (the second goal's too); an item
 // whose read fails is left to a RefreshItem job of its own; GitHub asking
 // to wait stops the batch, which waits as a whole, after asking for the
@@ -138,14 +139,15 @@ func TestRefreshItemsBatch(t *testing.T) {
 		snoozed  bool
 		attempt  int
 		previous []ref.Ref // stored before the batch
+		writes   int       // write transactions
 	}{
-		{"all read", nil, []ref.Ref{a, b, c, d}, []string{"g1", "g2"}, nil, false, 1, nil},
-		{"one fails", map[ref.Ref]error{c: errors.New("502")}, []ref.Ref{a, b, d}, []string{"g1", "g2"}, []string{c.String()}, false, 1, nil},
-		{"rate limited", map[ref.Ref]error{b: waitError{}}, []ref.Ref{a}, []string{"g1"}, nil, true, 1, nil},
+		{"all read", nil, []ref.Ref{a, b, c, d}, []string{"g1", "g2"}, nil, false, 1, nil, 1},
+		{"one fails", map[ref.Ref]error{c: errors.New("502")}, []ref.Ref{a, b, d}, []string{"g1", "g2"}, []string{c.String()}, false, 1, nil, 1},
+		{"rate limited", map[ref.Ref]error{b: waitError{}}, []ref.Ref{a}, []string{"g1"}, nil, true, 1, nil, 1},
 		// A retry finds d stored already by the failed attempt: its goal
 		// is recomputed though the read changes nothing new.
 		{"retry", map[ref.Ref]error{a: errors.New("502"), b: errors.New("502"), c: errors.New("502")}, []ref.Ref{d}, []string{"g1", "g2"},
-			[]string{a.String(), b.String(), c.String()}, false, 2, []ref.Ref{d}},
+			[]string{a.String(), b.String(), c.String()}, false, 2, []ref.Ref{d}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +169,9 @@ func TestRefreshItemsBatch(t *testing.T) {
 				if got, want := s.items[r].Title != "", slices.Contains(tt.stored, r); got != want {
 					t.Errorf("item %s stored %v, want %v", r, got, want)
 				}
+			}
+			if s.updates != tt.writes {
+				t.Errorf("%d write transactions, want %d", s.updates, tt.writes)
 			}
 			var goals []string
 			for _, j := range q.byID {

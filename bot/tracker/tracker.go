@@ -34,6 +34,9 @@ type Store interface {
 	Items(ctx context.Context) ([]bot.Item, error)
 	GoalItems(ctx context.Context, goal string) ([]bot.Item, error)
 	UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (bool, error)) (bool, error)
+	// UpdateItems is UpdateItem for several distinct items in one
+	// transaction; fn gets each item's index in refs.
+	UpdateItems(ctx context.Context, refs []ref.Ref, fn func(i int, it *bot.Item, exists bool) (bool, error)) ([]bool, error)
 	LockGoal(ctx context.Context, goal string) (unlock func(), err error)
 	Statuses(ctx context.Context, goal string) (map[string]bot.SubgoalStatus, error)
 	SaveStatuses(ctx context.Context, goal string, changed []bot.SubgoalStatus, removed []string, transitions []bot.Transition) error

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -25,6 +26,7 @@ func runDomain(t *testing.T, open Opener) {
 		{"GoalRoundTripAndLinks", testGoalRoundTripAndLinks},
 		{"ItemRoundTrip", testItemRoundTrip},
 		{"UpdateItemConcurrent", testUpdateItemConcurrent},
+		{"UpdateItems", testUpdateItems},
 		{"StatusesAndTransitions", testStatusesAndTransitions},
 		{"ManyStatusesAndLinks", testManyStatusesAndLinks},
 		{"StatusCommentLease", testStatusCommentLease},
@@ -225,6 +227,86 @@ func testUpdateItemConcurrent(t *testing.T, db *store.DB) {
 	}
 	if _, err := db.Item(ctx, mcp727); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("a declined update left a row: %v", err)
+	}
+}
+
+// testUpdateItems: one transaction changes several items, stored or not,
+// each seen once with its index; a declined item leaves no row; an error
+// stores none of them; transactions over the same items in opposite
+// orders, at once, neither lose a change nor deadlock.
+func testUpdateItems(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	if err := db.SaveItem(ctx, bot.Item{Ref: mcp727, Kind: bot.KindMCP, Title: "old", State: bot.StateOpen}); err != nil {
+		t.Fatal(err)
+	}
+	refs := []ref.Ref{rfc3654, mcp727, goal105}
+	seen := map[int]bool{}
+	saved, err := db.UpdateItems(ctx, refs, func(i int, it *bot.Item, exists bool) (bool, error) {
+		seen[i] = true
+		if exists != (refs[i] == mcp727) || it.Ref != refs[i] {
+			t.Errorf("item %d: %s exists %v", i, it.Ref, exists)
+		}
+		it.Kind, it.Title, it.State = bot.KindRFC, fmt.Sprint("title ", i), bot.StateOpen
+		return refs[i] != goal105, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(saved, []bool{true, true, false}) || len(seen) != 3 {
+		t.Fatalf("saved %v, fn saw %v; want [true true false], each item once", saved, seen)
+	}
+	for i, r := range refs[:2] {
+		if got, err := db.Item(ctx, r); err != nil || got.Title != fmt.Sprint("title ", i) {
+			t.Errorf("item %s: %q, %v; want title %d", r, got.Title, err, i)
+		}
+	}
+	if _, err := db.Item(ctx, goal105); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("a declined item left a row: %v", err)
+	}
+
+	_, err = db.UpdateItems(ctx, refs, func(i int, it *bot.Item, exists bool) (bool, error) {
+		if refs[i] == goal105 {
+			return false, errors.New("broken")
+		}
+		it.Title = "lost"
+		return true, nil
+	})
+	if err == nil {
+		t.Fatal("an error from fn was not returned")
+	}
+	for _, r := range refs[:2] {
+		if got, _ := db.Item(ctx, r); got.Title == "lost" {
+			t.Errorf("item %s was stored though the transaction failed", r)
+		}
+	}
+
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for k := 0; k < n; k++ {
+		order := []ref.Ref{rfc3654, mcp727}
+		if k%2 == 1 {
+			order = []ref.Ref{mcp727, rfc3654}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[k] = db.UpdateItems(ctx, order, func(_ int, it *bot.Item, _ bool) (bool, error) {
+				it.Labels = append(it.Labels, fmt.Sprintf("l%d", k))
+				return true, nil
+			})
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			t.Fatalf("update %d: %v", k, err)
+		}
+	}
+	for _, r := range refs[:2] {
+		if got, _ := db.Item(ctx, r); len(got.Labels) != n {
+			t.Errorf("item %s after %d concurrent batches: labels %v, want %d", r, n, got.Labels, n)
+		}
 	}
 }
 
