@@ -311,12 +311,24 @@ func (db *DB) ReplaceDiscoveryLinks(ctx context.Context, goal string, links []bo
 // discovery found it for (untracked ones left out, ordered). Every
 // delivery about an item asks both, so they come in one query.
 func (db *DB) Followers(ctx context.Context, item ref.Ref) (links []bot.Link, discovered []string, err error) {
-	rows, err := db.query(ctx, `SELECT 0, `+linkColumns+` FROM links WHERE item = ?
+	l, d, err := db.FollowersOf(ctx, []ref.Ref{item})
+	return l[item], d[item], err
+}
+
+// FollowersOf is Followers for several items in one query, by item.
+func (db *DB) FollowersOf(ctx context.Context, items []ref.Ref) (links map[ref.Ref][]bot.Link, discovered map[ref.Ref][]string, err error) {
+	links, discovered = map[ref.Ref][]bot.Link{}, map[ref.Ref][]string{}
+	if len(items) == 0 {
+		return links, discovered, nil
+	}
+	in := placeholders(len(items))
+	args := refArgs(items)
+	rows, err := db.query(ctx, `SELECT 0, `+linkColumns+` FROM links WHERE item IN (`+in+`)
 		UNION ALL
-		SELECT 1, f.goal, '', f.item, '', '', NULL FROM (SELECT DISTINCT d.goal, d.item FROM discovered d WHERE d.item = ? AND `+notUntracked+`) f
-		ORDER BY 1, 2, 3, 5`, item.String(), item.String())
+		SELECT 1, f.goal, '', f.item, '', '', NULL FROM (SELECT DISTINCT d.goal, d.item FROM discovered d WHERE d.item IN (`+in+`) AND `+notUntracked+`) f
+		ORDER BY 4, 1, 2, 3, 5`, append(args, args...)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+		return nil, nil, fmt.Errorf("followers of %d items: %w", len(items), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -325,20 +337,20 @@ func (db *DB) Followers(ctx context.Context, item ref.Ref) (links []bot.Link, di
 		var it string
 		var at sql.NullTime
 		if err := rows.Scan(&kind, &l.Goal, &l.Subgoal, &it, &l.Origin, &l.By, &at); err != nil {
-			return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
-		}
-		if kind == 1 {
-			discovered = append(discovered, l.Goal)
-			continue
+			return nil, nil, fmt.Errorf("followers of %d items: %w", len(items), err)
 		}
 		if l.Item, err = ref.Parse(it, ref.Ref{}); err != nil {
-			return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+			return nil, nil, fmt.Errorf("followers of %d items: %w", len(items), err)
+		}
+		if kind == 1 {
+			discovered[l.Item] = append(discovered[l.Item], l.Goal)
+			continue
 		}
 		l.At = at.Time.UTC()
-		links = append(links, l)
+		links[l.Item] = append(links[l.Item], l)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("followers of %s: %w", item, err)
+		return nil, nil, fmt.Errorf("followers of %d items: %w", len(items), err)
 	}
 	return links, discovered, nil
 }

@@ -60,6 +60,41 @@ func (db *DB) Item(ctx context.Context, r ref.Ref) (bot.Item, error) {
 	return it, nil
 }
 
+// ItemsOf returns the stored items among refs, by reference, in one query.
+func (db *DB) ItemsOf(ctx context.Context, refs []ref.Ref) (map[ref.Ref]bot.Item, error) {
+	out := make(map[ref.Ref]bot.Item, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE ref IN (`+placeholders(len(refs))+`)`, refArgs(refs)...)
+	if err != nil {
+		return nil, fmt.Errorf("load %d items: %w", len(refs), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load %d items: %w", len(refs), err)
+		}
+		out[it.Ref] = it
+	}
+	return out, rows.Err()
+}
+
+// placeholders is the "?, ?, ?" of n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// refArgs is refs as query arguments.
+func refArgs(refs []ref.Ref) []any {
+	args := make([]any, len(refs))
+	for i, r := range refs {
+		args[i] = r.String()
+	}
+	return args
+}
+
 // Items returns every stored item, ordered by reference.
 func (db *DB) Items(ctx context.Context) ([]bot.Item, error) {
 	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items ORDER BY ref`)
@@ -84,26 +119,35 @@ func (db *DB) SaveItem(ctx context.Context, it bot.Item) error {
 }
 
 func (db *DB) saveItem(ctx context.Context, tx *sql.Tx, it bot.Item) error {
-	labels, err := json.Marshal(append([]string{}, it.Labels...))
+	row, err := itemRow(it)
 	if err != nil {
 		return err
 	}
-	fcpJSON, mcpJSON, err := encodeState(it.FCP, it.MCP)
-	if err != nil {
-		return fmt.Errorf("save item %s: %w", it.Ref, err)
-	}
-	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO items (`+itemColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, title = excluded.title, state = excluded.state,
-		is_pull = excluded.is_pull, labels = excluded.labels, author = excluded.author,
-		updated_at = excluded.updated_at, etag = excluded.etag, fcp = excluded.fcp, mcp = excluded.mcp,
-		gone = excluded.gone, fetched_at = excluded.fetched_at, state_schema = excluded.state_schema,
-		comments_since = excluded.comments_since, comments_etag = excluded.comments_etag`),
-		it.Ref.String(), it.Kind, it.Title, it.State, it.IsPull, string(labels), it.Author, nullTime(it.UpdatedAt),
-		it.ETag, fcpJSON, mcpJSON, it.Gone, nullTime(it.FetchedAt), stateSchema, nullTime(it.CommentsSince), it.CommentsETag)
-	if err != nil {
+	if err := db.insertRows(ctx, tx, `INSERT INTO items (`+itemColumns+`)`, itemUpsert, [][]any{row}); err != nil {
 		return fmt.Errorf("save item %s: %w", it.Ref, err)
 	}
 	return nil
+}
+
+// itemUpsert ends an insert of items that replaces those stored.
+const itemUpsert = `ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, title = excluded.title, state = excluded.state,
+	is_pull = excluded.is_pull, labels = excluded.labels, author = excluded.author,
+	updated_at = excluded.updated_at, etag = excluded.etag, fcp = excluded.fcp, mcp = excluded.mcp,
+	gone = excluded.gone, fetched_at = excluded.fetched_at, state_schema = excluded.state_schema,
+	comments_since = excluded.comments_since, comments_etag = excluded.comments_etag`
+
+// itemRow is an item's values in the order of itemColumns.
+func itemRow(it bot.Item) ([]any, error) {
+	labels, err := json.Marshal(append([]string{}, it.Labels...))
+	if err != nil {
+		return nil, err
+	}
+	fcpJSON, mcpJSON, err := encodeState(it.FCP, it.MCP)
+	if err != nil {
+		return nil, fmt.Errorf("save item %s: %w", it.Ref, err)
+	}
+	return []any{it.Ref.String(), it.Kind, it.Title, it.State, it.IsPull, string(labels), it.Author, nullTime(it.UpdatedAt),
+		it.ETag, fcpJSON, mcpJSON, it.Gone, nullTime(it.FetchedAt), stateSchema, nullTime(it.CommentsSince), it.CommentsETag}, nil
 }
 
 // UpdateItem reads, changes and writes one item under a row lock, so that
@@ -122,31 +166,113 @@ func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, e
 }
 
 // UpdateItems is UpdateItem for several distinct items in one transaction
-// (a batch of reads commits once, not once per item): their rows are
-// locked in the order of their references, so two such transactions never
-// wait for each other in a circle. fn is called with each item's index in
-// refs; saved tells which were saved. An error from fn stores none.
+// (a batch of reads commits once, not once per item), in a few statements
+// whatever their number: placeholders for the items not stored yet are
+// inserted, then every row is read and locked, in the order of the
+// references (two such transactions never wait for each other in a
+// circle), and the saved items are written in one upsert. fn is called
+// with each item's index in refs; saved tells which were saved. An error
+// from fn stores none.
 func (db *DB) UpdateItems(ctx context.Context, refs []ref.Ref, fn func(i int, it *bot.Item, exists bool) (save bool, err error)) (saved []bool, err error) {
-	order := make([]int, len(refs))
-	for i := range order {
-		order[i] = i
+	if len(refs) == 1 {
+		// One item: reading it first costs a stored one a statement less.
+		ok, err := db.UpdateItem(ctx, refs[0], func(it *bot.Item, exists bool) (bool, error) { return fn(0, it, exists) })
+		return []bool{ok}, err
 	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(refs[a].String(), refs[b].String()) })
+	sorted := slices.Clone(refs)
+	slices.SortFunc(sorted, func(a, b ref.Ref) int { return strings.Compare(a.String(), b.String()) })
+	index := make(map[ref.Ref]int, len(refs))
+	for i, r := range refs {
+		index[r] = i
+	}
 	saved = make([]bool, len(refs))
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, i := range order {
-			var err error
-			saved[i], err = db.updateItem(ctx, tx, refs[i], func(it *bot.Item, exists bool) (bool, error) { return fn(i, it, exists) })
+		created, err := db.insertPlaceholders(ctx, tx, sorted)
+		if err != nil {
+			return err
+		}
+		lock := ""
+		if db.dialect == Postgres {
+			lock = " FOR UPDATE" // SQLite's transactions hold the write lock already
+		}
+		rows, err := tx.QueryContext(ctx, db.rebind(`SELECT `+itemColumns+` FROM items WHERE ref IN (`+placeholders(len(sorted))+`) ORDER BY ref`+lock), refArgs(sorted)...)
+		if err != nil {
+			return err
+		}
+		stored := make(map[ref.Ref]bot.Item, len(sorted))
+		for rows.Next() {
+			it, err := scanItem(rows)
 			if err != nil {
-				return fmt.Errorf("item %s: %w", refs[i], err)
+				rows.Close()
+				return err
+			}
+			stored[it.Ref] = it
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var save [][]any
+		var drop []ref.Ref
+		for _, r := range sorted {
+			it, ok := stored[r]
+			if !ok {
+				return fmt.Errorf("item %s: no row after its insert", r)
+			}
+			if created[r] {
+				it = bot.Item{Ref: r}
+			}
+			i := index[r]
+			if saved[i], err = fn(i, &it, !created[r]); err != nil {
+				return fmt.Errorf("item %s: %w", r, err)
+			}
+			switch {
+			case saved[i]:
+				row, err := itemRow(it)
+				if err != nil {
+					return err
+				}
+				save = append(save, row)
+			case created[r]:
+				drop = append(drop, r)
 			}
 		}
-		return nil
+		if len(drop) > 0 {
+			if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref IN (`+placeholders(len(drop))+`)`), refArgs(drop)...); err != nil {
+				return err
+			}
+		}
+		return db.insertRows(ctx, tx, `INSERT INTO items (`+itemColumns+`)`, itemUpsert, save)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update %d items: %w", len(refs), err)
 	}
 	return saved, nil
+}
+
+// insertPlaceholders inserts an empty row for each of refs (sorted) not
+// stored yet, to lock, and returns those it inserted: a row another
+// transaction inserts meanwhile is waited for and then left alone.
+func (db *DB) insertPlaceholders(ctx context.Context, tx *sql.Tx, refs []ref.Ref) (map[ref.Ref]bool, error) {
+	rows, err := tx.QueryContext(ctx, db.rebind(`INSERT INTO items (ref, kind) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ''), ", len(refs)), ", ")+`
+		ON CONFLICT (ref) DO NOTHING RETURNING ref`), refArgs(refs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	created := map[ref.Ref]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		r, err := ref.Parse(s, ref.Ref{})
+		if err != nil {
+			return nil, err
+		}
+		created[r] = true
+	}
+	return created, rows.Err()
 }
 
 // updateItem is UpdateItem in tx.

@@ -22,8 +22,9 @@ type DiscoveryStore interface {
 	ReplaceDiscovered(ctx context.Context, goal, source string, items []bot.Discovered) error
 	Discovered(ctx context.Context, goal string) ([]bot.Discovered, error)
 	DiscoveredGoals(ctx context.Context, item ref.Ref) ([]string, error)
-	// Followers is LinksToItem and DiscoveredGoals in one query.
-	Followers(ctx context.Context, item ref.Ref) ([]bot.Link, []string, error)
+	// FollowersOf is LinksToItem and DiscoveredGoals for several items in
+	// one query, by item.
+	FollowersOf(ctx context.Context, items []ref.Ref) (map[ref.Ref][]bot.Link, map[ref.Ref][]string, error)
 	SetPlacements(ctx context.Context, goal string, ps []bot.DiscoveredPlacement) (bool, error)
 	ReplaceDiscoveryLinks(ctx context.Context, goal string, links []bot.Link) (bool, error)
 	Untrack(ctx context.Context, goal string, item ref.Ref, by string) ([]string, error)

@@ -36,15 +36,20 @@ type itemChange struct {
 // transaction (a batch of reads commits once).
 func (t *Tracker) updateItems(ctx context.Context, changes []itemChange) error {
 	trackAll := t.cfg != nil && t.cfg.FCP.TrackAll
+	all := make([]ref.Ref, len(changes))
+	for i, ch := range changes {
+		all[i] = ch.ref
+	}
+	followers, discovered, err := t.store.FollowersOf(ctx, all)
+	if err != nil {
+		return err
+	}
 	var refs []ref.Ref
 	var kept []itemChange
 	var links [][]bot.Link
 	var found [][]string
 	for _, ch := range changes {
-		l, f, err := t.store.Followers(ctx, ch.ref)
-		if err != nil {
-			return err
-		}
+		l, f := followers[ch.ref], discovered[ch.ref]
 		if len(l) == 0 && len(f) == 0 && !trackAll {
 			// Nothing follows the item: only a row stored already (by an
 			// earlier link, say) is kept current. A read tells, not a write

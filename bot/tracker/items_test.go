@@ -18,8 +18,18 @@ type itemStore struct {
 	updates int
 }
 
-func (s *itemStore) Followers(context.Context, ref.Ref) ([]bot.Link, []string, error) {
+func (s *itemStore) FollowersOf(context.Context, []ref.Ref) (map[ref.Ref][]bot.Link, map[ref.Ref][]string, error) {
 	return nil, nil, nil
+}
+
+func (s *itemStore) ItemsOf(_ context.Context, refs []ref.Ref) (map[ref.Ref]bot.Item, error) {
+	out := map[ref.Ref]bot.Item{}
+	for _, r := range refs {
+		if it, ok := s.items[r]; ok {
+			out[r] = it
+		}
+	}
+	return out, nil
 }
 
 func (s *itemStore) Item(_ context.Context, r ref.Ref) (bot.Item, error) {

@@ -82,16 +82,25 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 	if j.Args.Goal != "" {
 		defer t.batches.start(j.Args.Goal)()
 	}
-	batch := goalBatch{}
-	var changes []itemChange
-	var again []river.InsertManyParams
-	var stop error
+	var refs []ref.Ref
 	for _, s := range j.Args.Items {
 		r, err := ref.Parse(s, ref.Ref{})
 		if err != nil {
 			t.logger(ctx).Error().Str("item", s).Err(err).Msg("item read skipped: not an item reference")
 			continue
 		}
+		refs = append(refs, r)
+	}
+	prev, err := t.store.ItemsOf(ctx, refs)
+	if err != nil {
+		return err
+	}
+	batch := goalBatch{}
+	var changes []itemChange
+	var again []river.InsertManyParams
+	var stop error
+	for _, r := range refs {
+		s := r.String()
 		if j.Attempt > 1 {
 			// An earlier attempt may have stored this item's change and
 			// failed before its goals were recomputed; read again, it is
@@ -100,7 +109,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 				return err
 			}
 		}
-		change, err := t.readItem(ctx, r)
+		change, err := t.readItem(ctx, r, prev[r])
 		var wait job.RetryAfter
 		switch {
 		case err == nil:
@@ -184,7 +193,11 @@ func (t *Tracker) Refresh(ctx context.Context, r ref.Ref) error {
 // leaves the recomputation of the linked goals to a RecomputeGoal job
 // shared by a burst of refreshes, c.Batch to the batch's end.
 func (t *Tracker) refresh(ctx context.Context, r ref.Ref, c cause) error {
-	change, err := t.readItem(ctx, r)
+	prev, err := t.store.Item(ctx, r)
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		return fmt.Errorf("load item %s: %w", r, err)
+	}
+	change, err := t.readItem(ctx, r, prev)
 	if err != nil || change == nil {
 		return err
 	}
@@ -193,13 +206,10 @@ func (t *Tracker) refresh(ctx context.Context, r ref.Ref, c cause) error {
 }
 
 // readItem reads r from GitHub as Refresh says and returns the change that
-// brings the stored item in step, or nil when it is as last read.
-func (t *Tracker) readItem(ctx context.Context, r ref.Ref) (func(s *bot.Item) error, error) {
+// brings the stored item in step, or nil when it is as last read (prev,
+// zero when r is not stored).
+func (t *Tracker) readItem(ctx context.Context, r ref.Ref, prev bot.Item) (func(s *bot.Item) error, error) {
 	log := zerolog.Ctx(ctx).With().Str("item", r.String()).Logger()
-	prev, err := t.store.Item(ctx, r)
-	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		return nil, fmt.Errorf("load item %s: %w", r, err)
-	}
 	iss, notModified, err := t.gh.GetIssue(ctx, r, prev.ETag)
 	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {

@@ -104,8 +104,12 @@ type linkStore struct {
 	links map[ref.Ref][]bot.Link
 }
 
-func (s *linkStore) Followers(_ context.Context, r ref.Ref) ([]bot.Link, []string, error) {
-	return s.links[r], nil, nil
+func (s *linkStore) FollowersOf(_ context.Context, refs []ref.Ref) (map[ref.Ref][]bot.Link, map[ref.Ref][]string, error) {
+	out := map[ref.Ref][]bot.Link{}
+	for _, r := range refs {
+		out[r] = s.links[r]
+	}
+	return out, nil, nil
 }
 
 func (s *linkStore) LinksToItem(_ context.Context, r ref.Ref) ([]bot.Link, error) {

@@ -31,6 +31,7 @@ type Store interface {
 	AddLink(ctx context.Context, l bot.Link) (bool, error)
 	RemoveLinks(ctx context.Context, goal string, item ref.Ref) (int, error)
 	Item(ctx context.Context, r ref.Ref) (bot.Item, error)
+	ItemsOf(ctx context.Context, refs []ref.Ref) (map[ref.Ref]bot.Item, error)
 	Items(ctx context.Context) ([]bot.Item, error)
 	GoalItems(ctx context.Context, goal string) ([]bot.Item, error)
 	UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (bool, error)) (bool, error)

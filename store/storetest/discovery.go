@@ -347,4 +347,18 @@ func testFollowers(t *testing.T, db *store.DB) {
 	if links, found, err := db.Followers(ctx, rfc3654); err != nil || links != nil || found != nil {
 		t.Errorf("Followers of an item nobody follows = %v, %v, %v", links, found, err)
 	}
+	// Several items at once: each item's as Followers gives them.
+	many, manyFound, err := db.FollowersOf(ctx, []ref.Ref{rfc3654, rust44874, rust123720})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []ref.Ref{rfc3654, rust44874, rust123720} {
+		l, f, _ := db.Followers(ctx, r)
+		if !reflect.DeepEqual(many[r], l) || !reflect.DeepEqual(manyFound[r], f) {
+			t.Errorf("FollowersOf, item %s: %+v, %v; want %+v, %v", r, many[r], manyFound[r], l, f)
+		}
+	}
+	if len(many) != 2 || len(many[rust44874]) != 1 {
+		t.Errorf("FollowersOf links for %d items (%d of %s), want 2 items, 1 link", len(many), len(many[rust44874]), rust44874)
+	}
 }

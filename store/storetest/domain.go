@@ -263,6 +263,10 @@ func testUpdateItems(t *testing.T, db *store.DB) {
 	if _, err := db.Item(ctx, goal105); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("a declined item left a row: %v", err)
 	}
+	got, err := db.ItemsOf(ctx, refs)
+	if err != nil || len(got) != 2 || got[rfc3654].Title != "title 0" || got[mcp727].Title != "title 1" {
+		t.Errorf("ItemsOf = %+v, %v; want the two stored items", got, err)
+	}
 
 	_, err = db.UpdateItems(ctx, refs, func(i int, it *bot.Item, exists bool) (bool, error) {
 		if refs[i] == goal105 {
