@@ -40,6 +40,11 @@ func (RefreshItems) Kind() string { return "refresh_items" }
 // maxBatch bounds the items of one RefreshItems job.
 const maxBatch = 50
 
+// batchBudget bounds the time a RefreshItems job spends reading before it
+// leaves its remaining items to a new batch: River stops a job after 2
+// minutes, and one GitHub request may take 30 s.
+const batchBudget = 30 * time.Second
+
 // refreshJobs returns the jobs that read items: one per item while there
 // are few, in batches once there are more than twice the workers (so that
 // every worker still takes part), of at most maxBatch items.
@@ -77,6 +82,7 @@ type refreshItemsWorker struct {
 // bad item neither holds up nor repeats the others. When GitHub asks to
 // wait (a rate limit), the batch stops and waits as a whole; the items
 // read by then are read again conditionally, which costs no rate limit.
+// Items not read within batchBudget go to a new batch.
 func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems]) error {
 	t := w.t
 	if j.Args.Goal != "" {
@@ -99,8 +105,19 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 	var changes []itemChange
 	var again []river.InsertManyParams
 	var stop error
-	for _, r := range refs {
+	budget := time.Now().Add(t.batchBudget)
+	var rest []string
+	for k, r := range refs {
 		s := r.String()
+		if k > 0 && time.Now().After(budget) {
+			// Slow reads (a slow GitHub, waits on its limits) must not
+			// run the job into River's timeout: the items not read by
+			// now go to a batch of their own.
+			for _, r := range refs[k:] {
+				rest = append(rest, r.String())
+			}
+			break
+		}
 		if j.Attempt > 1 {
 			// An earlier attempt may have stored this item's change and
 			// failed before its goals were recomputed; read again, it is
@@ -139,6 +156,9 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 	}
 	if stop != nil {
 		return jobError(stop)
+	}
+	if len(rest) > 0 {
+		again = append(again, river.InsertManyParams{Args: RefreshItems{Items: rest, Goal: j.Args.Goal}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
 	}
 	if len(again) > 0 {
 		if _, err := t.queue.InsertMany(ctx, again); err != nil {

@@ -127,7 +127,8 @@ func (waitError) RetryDelay() time.Duration { return time.Minute }
 // once per goal for its recomputation (the second goal's too); an item
 // whose read fails is left to a RefreshItem job of its own; GitHub asking
 // to wait stops the batch, which waits as a whole, after asking for the
-// recomputations of what it stored.
+// recomputations of what it stored; out of time, it leaves the items it
+// did not read to a new batch.
 func TestRefreshItemsBatch(t *testing.T) {
 	a, b, c, d := ref.New("o", "r", 1), ref.New("o", "r", 2), ref.New("o", "r", 3), ref.New("o", "r", 4)
 	links := map[ref.Ref][]bot.Link{
@@ -139,19 +140,22 @@ func TestRefreshItemsBatch(t *testing.T) {
 		fail     map[ref.Ref]error
 		stored   []ref.Ref
 		goals    []string // goals of the recomputations asked for
-		alone    []string // items left to jobs of their own
+		alone    []string // items left to jobs of their own, or a new batch ("[items] goal")
 		snoozed  bool
 		attempt  int
 		previous []ref.Ref // stored before the batch
 		writes   int       // write transactions
+		budget   bool      // the batch's time is up after its first item
 	}{
-		{"all read", nil, []ref.Ref{a, b, c, d}, []string{"g1", "g2"}, nil, false, 1, nil, 1},
-		{"one fails", map[ref.Ref]error{c: errors.New("502")}, []ref.Ref{a, b, d}, []string{"g1", "g2"}, []string{c.String()}, false, 1, nil, 1},
-		{"rate limited", map[ref.Ref]error{b: waitError{}}, []ref.Ref{a}, []string{"g1"}, nil, true, 1, nil, 1},
+		{"all read", nil, []ref.Ref{a, b, c, d}, []string{"g1", "g2"}, nil, false, 1, nil, 1, false},
+		{"one fails", map[ref.Ref]error{c: errors.New("502")}, []ref.Ref{a, b, d}, []string{"g1", "g2"}, []string{c.String()}, false, 1, nil, 1, false},
+		{"rate limited", map[ref.Ref]error{b: waitError{}}, []ref.Ref{a}, []string{"g1"}, nil, true, 1, nil, 1, false},
 		// A retry finds d stored already by the failed attempt: its goal
 		// is recomputed though the read changes nothing new.
 		{"retry", map[ref.Ref]error{a: errors.New("502"), b: errors.New("502"), c: errors.New("502")}, []ref.Ref{d}, []string{"g1", "g2"},
-			[]string{a.String(), b.String(), c.String()}, false, 2, []ref.Ref{d}, 0},
+			[]string{a.String(), b.String(), c.String()}, false, 2, []ref.Ref{d}, 0, false},
+		// Out of time after a: b, c and d go to a new batch of the goal.
+		{"out of time", nil, []ref.Ref{a}, []string{"g1"}, []string{"[o/r#2 o/r#3 o/r#4] g1"}, false, 1, nil, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,7 +165,10 @@ func TestRefreshItemsBatch(t *testing.T) {
 			}
 			q := newSlotQueue()
 			gh := &readGitHub{fail: tt.fail}
-			tr := &Tracker{store: s, gh: gh, queue: q, log: zerolog.Nop(), now: time.Now}
+			tr := &Tracker{store: s, gh: gh, queue: q, log: zerolog.Nop(), now: time.Now, batchBudget: time.Hour}
+			if tt.budget {
+				tr.batchBudget = -time.Hour
+			}
 			w := &refreshItemsWorker{t: tr}
 			err := w.Work(context.Background(), &river.Job[RefreshItems]{JobRow: &rivertype.JobRow{ID: 99, Attempt: tt.attempt},
 				Args: RefreshItems{Items: []string{a.String(), b.String(), c.String(), d.String()}, Goal: "g1"}})
@@ -189,7 +196,12 @@ func TestRefreshItemsBatch(t *testing.T) {
 			}
 			var alone []string
 			for _, a := range q.many {
-				alone = append(alone, a.(RefreshItem).Item)
+				switch a := a.(type) {
+				case RefreshItem:
+					alone = append(alone, a.Item)
+				case RefreshItems:
+					alone = append(alone, fmt.Sprint(a.Items, " ", a.Goal))
+				}
 			}
 			if !slices.Equal(alone, tt.alone) {
 				t.Errorf("items left to jobs of their own %v, want %v", alone, tt.alone)

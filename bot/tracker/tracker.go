@@ -95,12 +95,14 @@ type Tracker struct {
 	trackingRepos sync.Map // lower-case owner/repo (and former names) of loaded goals' tracking issues, see KeepWords
 
 	renderDelay time.Duration // see Config.RenderDelay
+	batchBudget time.Duration // see batchBudget; tests shorten it
 	monitor     Monitor       // see Config.Monitor
 }
 
 // New returns a tracker; call Register and SetQueue before use.
 func New(c Config) *Tracker {
-	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now, renderDelay: c.RenderDelay, monitor: c.Monitor}
+	t := &Tracker{store: c.Store, gh: c.GitHub, log: c.Log, cfg: c.Settings, now: c.Now, renderDelay: c.RenderDelay, monitor: c.Monitor,
+		batchBudget: batchBudget}
 	if t.now == nil {
 		t.now = func() time.Time { return time.Now().UTC() }
 	}
