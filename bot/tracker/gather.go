@@ -36,7 +36,8 @@ func recomputeUnique() river.UniqueOpts {
 
 // gatherRecompute asks for a recomputation of goalID by a RecomputeGoal
 // job, available at once: queued behind the refreshes already waiting
-// (River takes jobs in order of scheduling), it runs when the burst has
+// (River takes jobs in order of priority, then of scheduling; it has the
+// reads' bulkPriority, after any other job's), it runs when the burst has
 // been read, and each refresh that comes before it joins it instead of
 // recomputing. The item change is committed before the job is looked up,
 // so a waiting job will read it. A job that is already running may have
@@ -52,7 +53,7 @@ func (t *Tracker) gatherRecompute(ctx context.Context, goalID string, c cause) e
 	// Two job slots per goal: while the first runs (it may have read the
 	// items before this change), the second waits for the next burst.
 	for _, again := range []bool{false, true} {
-		res, err := t.queue.Insert(ctx, RecomputeGoal{Goal: goalID, Shown: c.Shown, Again: again}, &river.InsertOpts{UniqueOpts: recomputeUnique()})
+		res, err := t.queue.Insert(ctx, RecomputeGoal{Goal: goalID, Shown: c.Shown, Again: again}, &river.InsertOpts{UniqueOpts: recomputeUnique(), Priority: bulkPriority})
 		if err != nil {
 			return fmt.Errorf("enqueue recompute of %s: %w", goalID, err)
 		}

@@ -37,19 +37,32 @@ type RefreshItems struct {
 // Kind names the job.
 func (RefreshItems) Kind() string { return "refresh_items" }
 
+// bulkPriority is River's priority of the reads of a goal being loaded and
+// of the recomputations gathered from them (1 is the first, and every
+// other job's): a delivery (a command, a label) queued during a load of
+// 1,000 items waited for the whole load (1.1 s with GitHub at 10 ms a
+// request, BenchmarkCommandReplyDuringLoad); now it waits for a worker.
+const bulkPriority = 2
+
 // maxBatch bounds the items of one RefreshItems job.
 const maxBatch = 50
 
 // batchBudget bounds the time a RefreshItems job spends reading before it
-// leaves its remaining items to a new batch: River stops a job after 2
-// minutes, and one GitHub request may take 30 s.
-const batchBudget = 30 * time.Second
+// leaves its remaining items to a new batch, queued behind the jobs
+// waiting: a delivery waits at most about that long for a worker during a
+// load from a slow GitHub, and no batch runs into River's 2-minute job
+// timeout (one GitHub request may take 30 s).
+const batchBudget = 5 * time.Second
 
 // refreshJobs returns the jobs that read items: one per item while there
-// are few, in batches once there are more than twice the workers (so that
-// every worker still takes part), of at most maxBatch items.
+// are few, in batches once there are more than four times the workers, of
+// at most maxBatch items. Four batches per worker keep every worker busy
+// and each batch short: a delivery waits for the first batch to end (132
+// ms into a 1,000-item load with GitHub at 10 ms, 530 ms with two batches
+// per worker; BenchmarkCommandReplyDuringLoad), and the load took as
+// long.
 func refreshJobs(goal string, items []string, workers int) []river.InsertManyParams {
-	size := max(1, min(maxBatch, (len(items)+2*workers-1)/max(1, 2*workers)))
+	size := max(1, min(maxBatch, (len(items)+4*workers-1)/max(1, 4*workers)))
 	var jobs []river.InsertManyParams
 	for len(items) > 0 {
 		n := min(size, len(items))
@@ -57,7 +70,7 @@ func refreshJobs(goal string, items []string, workers int) []river.InsertManyPar
 		if size == 1 {
 			args = RefreshItem{Item: items[0]}
 		}
-		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
 		items = items[n:]
 	}
 	return jobs
@@ -158,7 +171,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		return jobError(stop)
 	}
 	if len(rest) > 0 {
-		again = append(again, river.InsertManyParams{Args: RefreshItems{Items: rest, Goal: j.Args.Goal}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+		again = append(again, river.InsertManyParams{Args: RefreshItems{Items: rest, Goal: j.Args.Goal}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
 	}
 	if len(again) > 0 {
 		if _, err := t.queue.InsertMany(ctx, again); err != nil {

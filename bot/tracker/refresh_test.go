@@ -17,8 +17,9 @@ import (
 )
 
 // TestRefreshJobs: a goal's unknown items are read one job each while
-// they are few, in batches spread over twice the workers once they are
-// many, never more than maxBatch in one; every item once, in order.
+// they are few, in batches spread over four times the workers once they
+// are many, never more than maxBatch in one; every item once, in order,
+// behind any other job.
 func TestRefreshJobs(t *testing.T) {
 	tests := []struct {
 		items, workers int
@@ -26,12 +27,12 @@ func TestRefreshJobs(t *testing.T) {
 		batched        bool
 	}{
 		{1, 16, 1, 1, false},
-		{32, 16, 32, 1, false},
-		{33, 16, 17, 2, true},
-		{100, 16, 25, 4, true},
-		{1000, 16, 32, 32, true},
+		{64, 16, 64, 1, false},
+		{65, 16, 33, 2, true},
+		{100, 16, 50, 2, true},
+		{1000, 16, 63, 16, true},
 		{5000, 16, 100, 50, true},
-		{10, 1, 2, 5, true},
+		{10, 1, 4, 3, true},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d items %d workers", tt.items, tt.workers), func(t *testing.T) {
@@ -57,8 +58,8 @@ func TestRefreshJobs(t *testing.T) {
 						t.Errorf("batch %+v, want goal g and batches only past twice the workers", a)
 					}
 				}
-				if j.InsertOpts == nil || !j.InsertOpts.UniqueOpts.ByArgs {
-					t.Errorf("job %T is not unique while it waits", j.Args)
+				if j.InsertOpts == nil || !j.InsertOpts.UniqueOpts.ByArgs || j.InsertOpts.Priority != bulkPriority {
+					t.Errorf("job %T: options %+v, want unique while it waits, with the bulk priority", j.Args, j.InsertOpts)
 				}
 			}
 			if len(jobs) != tt.jobs || largest != tt.largest {
@@ -220,6 +221,9 @@ func TestGatherJoinsUnreadRecompute(t *testing.T) {
 	tr := &Tracker{queue: q, log: zerolog.Nop()}
 	if err := tr.gatherRecompute(ctx, "g", cause{Gather: true}); err != nil {
 		t.Fatal(err)
+	}
+	if p := q.byID[1].Priority; p != bulkPriority {
+		t.Errorf("the recomputation has priority %d, want the reads' %d (behind them)", p, bulkPriority)
 	}
 	q.set(1, rivertype.JobStateRunning)
 	tr.joinable.unreadStart(1)

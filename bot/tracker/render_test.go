@@ -66,7 +66,10 @@ func (q *slotQueue) Insert(_ context.Context, args river.JobArgs, opts *river.In
 	if err != nil {
 		return nil, err
 	}
-	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: args.Kind(), State: rivertype.JobStateAvailable, EncodedArgs: encoded}
+	j := &rivertype.JobRow{ID: int64(len(q.byID) + 1), Kind: args.Kind(), State: rivertype.JobStateAvailable, EncodedArgs: encoded, Priority: 1}
+	if opts != nil && opts.Priority != 0 {
+		j.Priority = opts.Priority
+	}
 	if opts != nil && opts.ScheduledAt.After(time.Now()) {
 		j.State, j.ScheduledAt = rivertype.JobStateScheduled, opts.ScheduledAt
 	}

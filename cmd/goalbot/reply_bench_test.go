@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/goalbot/goalbot/bot/demo"
+	"github.com/goalbot/goalbot/bot/sandbox"
 	"github.com/goalbot/goalbot/config"
 	"github.com/goalbot/goalbot/store/storetest"
 )
@@ -74,4 +75,53 @@ func BenchmarkCommandReply(b *testing.B) {
 			b.ReportMetric(waits[len(waits)-1], "ms/reply-max")
 		})
 	}
+}
+
+// BenchmarkCommandReplyDuringLoad measures how long a /goal command waits
+// for its reply when it comes 300 ms into the load of a goal of 1,000
+// items while GitHub takes 10 ms per request (the load takes about 1.3
+// s): the load's reads must not hold up a person's command for the whole
+// load.
+func BenchmarkCommandReplyDuringLoad(b *testing.B) {
+	ctx := context.Background()
+	var waits []float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		o := demoOptions{Listen: "127.0.0.1:0", Log: &logBuffer{}, Level: "warn",
+			App: AppOptions{Workers: config.DefaultJobWorkers, PollInterval: config.DefaultJobPoll},
+			Configure: func(cfg *config.Config, sb *sandbox.Server) {
+				scaleGoal(dir, sb, 1000)
+				cfg.Goals = append(cfg.Goals, config.GoalSource{Dir: dir})
+			}}
+		e, err := startDemo(ctx, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.SB.SetLatency(10 * time.Millisecond)
+		b.StartTimer()
+		if err := e.App.Tracker.LoadGoals(ctx); err != nil {
+			b.Fatal(err)
+		}
+		// Mid-load: every worker is reading by now.
+		time.Sleep(300 * time.Millisecond)
+		before := len(replies(e))
+		t0 := time.Now()
+		if _, d := e.SB.Comment("compiler-errors", demo.RustRepo, demo.ClosuresPR, fmt.Sprintf("/goal frobnicate %d", i)); !d.OK() {
+			b.Fatalf("delivery %d %s", d.StatusCode, d.Status)
+		}
+		for len(replies(e)) == before {
+			if time.Since(t0) > time.Minute {
+				b.Fatalf("no reply to the command after a minute")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		waits = append(waits, float64(time.Since(t0).Microseconds())/1000)
+		b.StopTimer()
+		e.SB.SetLatency(0)
+		e.Close()
+	}
+	slices.Sort(waits)
+	b.ReportMetric(waits[len(waits)/2], "ms/reply-median")
+	b.ReportMetric(waits[len(waits)-1], "ms/reply-max")
 }
