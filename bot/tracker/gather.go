@@ -90,6 +90,8 @@ func (w *waitingJobs) forget(key string) {
 	delete(w.jobs, key)
 }
 
+// unreadStart marks job id of this process running but not yet reading;
+// unreadEnd marks it reading (or done).
 func (w *waitingJobs) unreadStart(id int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -105,6 +107,8 @@ func (w *waitingJobs) unreadEnd(id int64) {
 	delete(w.unread, id)
 }
 
+// isUnread reports whether job id runs in this process and has read
+// nothing yet.
 func (w *waitingJobs) isUnread(id int64) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -38,10 +38,10 @@ type RefreshItems struct {
 func (RefreshItems) Kind() string { return "refresh_items" }
 
 // bulkPriority is River's priority of the reads of a goal being loaded and
-// of the recomputations gathered from them (1 is the first, and every
-// other job's): a delivery (a command, a label) queued during a load of
-// 1,000 items waited for the whole load (1.1 s with GitHub at 10 ms a
-// request, BenchmarkCommandReplyDuringLoad); now it waits for a worker.
+// of the recomputations gathered from them (1, every other job's, comes
+// first): a delivery (a command, a label) queued during a load waited
+// behind the load's reads; now it waits for a worker to end its batch
+// (BenchmarkCommandReplyDuringLoad).
 const bulkPriority = 2
 
 // maxBatch bounds the items of one RefreshItems job.
@@ -89,10 +89,10 @@ type refreshItemsWorker struct {
 
 // Work reads the batch's items one after the other, stores what changed
 // in one transaction, then asks for one gathered recomputation of each
-// goal it changed. An item whose read
-// fails is retried in a RefreshItem job of its own, with that job's
-// backoff (or cancelled there, for an error that will not pass), so one
-// bad item neither holds up nor repeats the others. When GitHub asks to
+// goal it changed. An item whose read fails is retried in a RefreshItem
+// job of its own, with that job's backoff (or cancelled there, for an
+// error that will not pass), so one bad item neither holds up nor repeats
+// the others. When GitHub asks to
 // wait (a rate limit), the batch stops and waits as a whole; the items
 // read by then are read again conditionally, which costs no rate limit.
 // Items not read within batchBudget go to a new batch.
@@ -152,7 +152,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 			stop = wrap(err, "refresh %s", r)
 		default:
 			t.logger(ctx).Warn().Err(err).Str("item", s).Msg("item read failed; retried in a job of its own")
-			again = append(again, river.InsertManyParams{Args: RefreshItem{Item: s}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique()}})
+			again = append(again, river.InsertManyParams{Args: RefreshItem{Item: s}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
 		}
 		if stop != nil {
 			break
