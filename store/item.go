@@ -183,6 +183,9 @@ func (db *DB) UpdateItems(ctx context.Context, refs []ref.Ref, fn func(i int, it
 	slices.SortFunc(sorted, func(a, b ref.Ref) int { return strings.Compare(a.String(), b.String()) })
 	index := make(map[ref.Ref]int, len(refs))
 	for i, r := range refs {
+		if _, ok := index[r]; ok {
+			return nil, fmt.Errorf("update %d items: item %s comes twice", len(refs), r)
+		}
 		index[r] = i
 	}
 	saved = make([]bool, len(refs))

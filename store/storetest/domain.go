@@ -232,7 +232,7 @@ func testUpdateItemConcurrent(t *testing.T, db *store.DB) {
 
 // testUpdateItems: one transaction changes several items, stored or not,
 // each seen once with its index; a declined item leaves no row; an error
-// stores none of them; transactions over the same items in opposite
+// stores none of them; a batch naming an item twice is refused; transactions over the same items in opposite
 // orders, at once, neither lose a change nor deadlock.
 func testUpdateItems(t *testing.T, db *store.DB) {
 	ctx := context.Background()
@@ -282,6 +282,13 @@ func testUpdateItems(t *testing.T, db *store.DB) {
 		if got, _ := db.Item(ctx, r); got.Title == "lost" {
 			t.Errorf("item %s was stored though the transaction failed", r)
 		}
+	}
+
+	if _, err := db.UpdateItems(ctx, []ref.Ref{rfc3654, mcp727, rfc3654}, func(int, *bot.Item, bool) (bool, error) {
+		t.Error("fn called for a batch naming an item twice")
+		return false, nil
+	}); err == nil {
+		t.Error("a batch naming an item twice was not refused")
 	}
 
 	const n = 8
