@@ -83,13 +83,6 @@ type waitingJobs struct {
 	unread map[int64]bool
 }
 
-// forget drops what is remembered for key.
-func (w *waitingJobs) forget(key string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	delete(w.jobs, key)
-}
-
 // unreadStart marks job id of this process running but not yet reading;
 // unreadEnd marks it reading (or done).
 func (w *waitingJobs) unreadStart(id int64) {

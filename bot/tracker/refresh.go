@@ -115,6 +115,22 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		return err
 	}
 	batch := goalBatch{}
+	if j.Attempt > 1 {
+		// An earlier attempt may have stored changes and failed before
+		// their goals were recomputed; read again, those items are
+		// unchanged, so every goal of the batch is asked for, as shown
+		// (what changed is not known; a render that finds its comment as
+		// it would write it writes nothing).
+		links, _, err := t.store.FollowersOf(ctx, refs)
+		if err != nil {
+			return err
+		}
+		for _, ls := range links {
+			for _, l := range ls {
+				batch[l.Goal] = true
+			}
+		}
+	}
 	var changes []itemChange
 	var again []river.InsertManyParams
 	var stop error
@@ -130,14 +146,6 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 				rest = append(rest, r.String())
 			}
 			break
-		}
-		if j.Attempt > 1 {
-			// An earlier attempt may have stored this item's change and
-			// failed before its goals were recomputed; read again, it is
-			// unchanged, so its goals are asked for here.
-			if err := batch.addLinked(ctx, t.store, r); err != nil {
-				return err
-			}
 		}
 		change, err := t.readItem(ctx, r, prev[r])
 		var wait job.RetryAfter
@@ -177,20 +185,6 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		if _, err := t.queue.InsertMany(ctx, again); err != nil {
 			return fmt.Errorf("enqueue %d failed item reads: %w", len(again), err)
 		}
-	}
-	return nil
-}
-
-// addLinked adds the goals linking r, as shown: what an earlier attempt
-// changed is not known, so their comments are rendered again (a render
-// that finds its comment as it would write it writes nothing).
-func (b goalBatch) addLinked(ctx context.Context, s Store, r ref.Ref) error {
-	links, err := s.LinksToItem(ctx, r)
-	if err != nil {
-		return fmt.Errorf("links to %s: %w", r, err)
-	}
-	for _, l := range links {
-		b[l.Goal] = true
 	}
 	return nil
 }

@@ -113,8 +113,12 @@ func (s *linkStore) FollowersOf(_ context.Context, refs []ref.Ref) (map[ref.Ref]
 	return out, nil, nil
 }
 
-func (s *linkStore) LinksToItem(_ context.Context, r ref.Ref) ([]bot.Link, error) {
-	return s.links[r], nil
+// forget drops what waitingJobs remembers for key, as if the change came
+// from another process.
+func (w *waitingJobs) forget(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.jobs, key)
 }
 
 // waitError is an error after which GitHub asks to wait (a rate limit).
