@@ -268,9 +268,9 @@ func (in *ingester) commit(batch []*ingestReq) {
 // batchTimeout bounds one batch's transaction, whoever waits for it.
 const batchTimeout = 30 * time.Second
 
-// store writes the batch in one transaction: the deliveries' rows with one
-// statement, then on PostgreSQL one statement for the jobs of those that
-// were new (on SQLite the pump enqueues them).
+// store writes the batch with one statement: the deliveries' rows and, on
+// PostgreSQL, the jobs of those that were new (on SQLite the pump enqueues
+// them).
 func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	db := in.db
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)

@@ -1,9 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strconv"
+	"sync/atomic"
 	"time"
+
+	"github.com/goalbot/goalbot/bot"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,8 +21,8 @@ import (
 // Queue is the River job queue of a store. On SQLite it is River's
 // client over database/sql; on PostgreSQL over a pgx pool (River's native
 // driver), whose workers hear of new jobs by LISTEN/NOTIFY instead of at
-// their next poll, and whose jobs ingest inserts in the pgx transaction
-// that stores their deliveries.
+// their next poll, and whose delivery jobs ingest writes in the statement
+// that stores their deliveries (deliveryJobs).
 type Queue interface {
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
@@ -44,7 +49,8 @@ func (db *DB) NewQueue(config *river.Config) (Queue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create job queue: %w", err)
 		}
-		db.pgxQueue, db.queue = c, c
+		db.queue = c
+		db.deliveryJobs = newDeliveryJobs(config)
 		return c, nil
 	}
 	c, err := river.NewClient(riversqlite.New(db.db), config)
@@ -78,39 +84,74 @@ func (db *DB) openPgxPool(ctx context.Context, conns int32) (*pgxpool.Pool, erro
 	return pool, nil
 }
 
-// insertPostgres stores a PostgreSQL batch: the deliveries' rows with
-// insert, which returns the ids that were new, and in the same transaction
-// the jobs that jobsFor names for those. A batch needing no job (jobsFor is
-// called all the same: it marks the duplicates) is one autocommitted
-// statement, one round trip instead of four.
+// insertPostgres stores a PostgreSQL batch in one autocommitted statement,
+// one round trip: the deliveries' rows with insert (which returns the ids
+// that were new), and when needsJobs also the ProcessDelivery jobs of the
+// new ones that were not finished on arrival (outcome queued), written
+// into River's table by jobsQuery. jobsFor is called with the new ids: it
+// marks the duplicates.
 func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, needsJobs bool,
 	jobsFor func(inserted map[string]bool) []river.InsertManyParams) error {
-	if !needsJobs {
-		inserted, err := insertedIDs(db.pgxWriter.Query(ctx, insert, args...))
-		if err != nil {
-			return err
-		}
-		jobsFor(inserted)
-		return nil
+	if needsJobs {
+		insert, args = db.deliveryJobs.query(insert, len(args)), append(args, db.deliveryJobs.args()...)
 	}
-	tx, err := db.pgxWriter.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) // after Commit, a no-op
-	inserted, err := insertedIDs(tx.Query(ctx, insert, args...))
+	inserted, err := insertedIDs(db.pgxWriter.Query(ctx, insert, args...))
 	if err != nil {
 		return err
 	}
-	if jobs := jobsFor(inserted); len(jobs) > 0 {
-		if _, err := db.pgxQueue.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
+	jobsFor(inserted)
 	return nil
+}
+
+// deliveryJobs writes the ProcessDelivery jobs of PostgreSQL ingest in the
+// statement that stores their deliveries, as River's clients in other
+// languages insert jobs: rows of River's job table, then a notification
+// on River's insert topic so that the workers fetch at once. It was four
+// round trips (BEGIN, the rows, River's InsertManyTx, COMMIT) and five
+// with River's notification; TestDeliveryJobIsRiverJob checks that the rows
+// equal those River's own insert writes.
+type deliveryJobs struct {
+	maxAttempts int
+	// cooldown spaces the notifications, as River's client spaces its
+	// own (at most one a FetchCooldown per queue): the workers fetch
+	// once for everything inserted meanwhile.
+	cooldown time.Duration
+	notified atomic.Int64 // unix nanoseconds of the last notification
+}
+
+func newDeliveryJobs(config *river.Config) *deliveryJobs {
+	return &deliveryJobs{
+		maxAttempts: cmp.Or(config.MaxAttempts, river.MaxAttemptsDefault),
+		cooldown:    cmp.Or(config.FetchCooldown, river.FetchCooldownDefault),
+	}
+}
+
+// query extends insert, an INSERT INTO deliveries … RETURNING id taking n
+// parameters, with the jobs of its new queued rows and the notification;
+// it takes args' five parameters after insert's.
+func (j *deliveryJobs) query(insert string, n int) string {
+	p := func(k int) string { return "$" + strconv.Itoa(n+k) }
+	return `WITH d AS (` + insert + `, outcome),
+	j AS (
+		INSERT INTO river_job (args, kind, max_attempts, metadata, priority, queue, state, tags)
+		SELECT jsonb_build_object('delivery_id', id), ` + p(1) + `::text, ` + p(2) + `::smallint, '{}', ` +
+		p(3) + `::smallint, ` + p(4) + `::text, 'available', '{}' FROM d WHERE outcome = 'queued'
+		RETURNING queue
+	),
+	n AS (
+		SELECT count(*) FROM (SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text)
+		FROM j WHERE ` + p(5) + `::boolean LIMIT 1) notified
+	)
+	SELECT id FROM d, n`
+}
+
+// args are query's parameters for one batch: the job's kind, attempts,
+// priority and queue, and whether to notify.
+func (j *deliveryJobs) args() []any {
+	now := time.Now().UnixNano()
+	last := j.notified.Load()
+	notify := now-last >= int64(j.cooldown) && j.notified.CompareAndSwap(last, now)
+	return []any{bot.ProcessDelivery{}.Kind(), j.maxAttempts, river.PriorityDefault, river.QueueDefault, notify}
 }
 
 // insertedIDs collects the ids an insert ... RETURNING id returned.

@@ -25,7 +25,6 @@ import (
 	migratepgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/riverqueue/river"
@@ -64,9 +63,10 @@ type DB struct {
 	queue   Queue
 
 	sqlQueue  *river.Client[*sql.Tx] // the queue on SQLite
-	pgxQueue  *river.Client[pgx.Tx]  // the queue on PostgreSQL
 	river     *pgxpool.Pool          // River's pool on PostgreSQL (riverConns)
 	pgxWriter *pgxpool.Pool          // ingest's pool on PostgreSQL
+
+	deliveryJobs *deliveryJobs // how ingest writes its jobs on PostgreSQL
 
 	// Deliveries are written over connections of their own, so that an
 	// acknowledgement never waits behind the workers: writer commits the
