@@ -102,8 +102,17 @@ func (db *DB) pumpOnce(ctx context.Context) (n int, more bool, err error) {
 	return len(jobs), seen == pumpBatch, nil
 }
 
-// pumps runs the pump at once, then after batches commit and every
-// pumpEvery, until the store closes.
+// pumpDelay is how long the pump waits after a batch told it of new
+// deliveries: the batch's acknowledgements go out first instead of sharing
+// the two cores with the pump's transaction, and the batches of that
+// millisecond share one pump. At 20 deliveries a second (GitHub at 2 s) the
+// acknowledgement's median went from 1.35 to 0.76-0.90 ms and its p99 from
+// 3.7-4.3 to 3.0-3.5 ms (800 each); a /goal command's reply waits about
+// 1 ms more (median 19-21 ms before).
+const pumpDelay = time.Millisecond
+
+// pumps runs the pump at once, then pumpDelay after batches commit and
+// every pumpEvery, until the store closes.
 func (in *ingester) pumps() {
 	defer in.wg.Done()
 	tick := time.NewTicker(pumpEvery)
@@ -114,6 +123,11 @@ func (in *ingester) pumps() {
 			case <-in.stop:
 				return
 			case <-in.stored:
+				select {
+				case <-in.stop:
+					return
+				case <-time.After(pumpDelay):
+				}
 			case <-tick.C:
 			}
 		}
