@@ -88,7 +88,7 @@ func (db *DB) openPgxPool(ctx context.Context, conns int32) (*pgxpool.Pool, erro
 // one round trip: the deliveries' rows with insert (which returns the ids
 // that were new), and when needsJobs also the ProcessDelivery jobs of the
 // new ones that were not finished on arrival (outcome queued), written
-// into River's table by jobsQuery. jobsFor is called with the new ids: it
+// into River's table (deliveryJobs). jobsFor is called with the new ids: it
 // marks the duplicates.
 func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, needsJobs bool,
 	jobsFor func(inserted map[string]bool) []river.InsertManyParams) error {
