@@ -109,7 +109,9 @@ func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, nee
 // on River's insert topic so that the workers fetch at once. It was four
 // round trips (BEGIN, the rows, River's InsertManyTx, COMMIT) and five
 // with River's notification; TestDeliveryJobIsRiverJob checks that the rows
-// equal those River's own insert writes.
+// equal those River's own insert writes. River's insert hooks and
+// middleware do not see these jobs (goalbot installs none; its hook is on
+// the end of work).
 type deliveryJobs struct {
 	maxAttempts int
 	// cooldown spaces the notifications, as River's client spaces its
