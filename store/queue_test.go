@@ -140,6 +140,9 @@ func TestPostgresBatchRoundTrips(t *testing.T) {
 			t.Fatalf("ingest %s: duplicate %v, %v", id, dup, err)
 		}
 	}
+	if err := db.ExecForTest(ctx, `INSERT INTO items (ref, kind) VALUES ('rust-lang/rfcs#3654', 'rfc')`); err != nil {
+		t.Fatal(err)
+	}
 	ingest("warm-up", "")
 	rt.take()
 	for _, c := range []struct {
@@ -150,6 +153,7 @@ func TestPostgresBatchRoundTrips(t *testing.T) {
 		{"with-job-1", "", 1, 1, "WITH d AS", "WITH d AS"},
 		{"with-job-2", "", 1, 1, "WITH d AS", "WITH d AS"},
 		{"untracked", "rust-lang/rust#1", 2, 2, "SELECT ref FROM", "INSERT INTO deliveries"},
+		{"tracked", "rust-lang/rfcs#3654", 2, 2, "SELECT ref FROM", "WITH d AS"},
 	} {
 		ingest(c.id, c.item)
 		n, sent := rt.take()
@@ -164,8 +168,8 @@ func TestPostgresBatchRoundTrips(t *testing.T) {
 	if err := db.QueryRowForTest(ctx, `SELECT COUNT(*) FROM river_job`).Scan(&jobs); err != nil {
 		t.Fatal(err)
 	}
-	if jobs != 3 {
-		t.Errorf("%d jobs, want 3 (none for the untracked delivery)", jobs)
+	if jobs != 4 {
+		t.Errorf("%d jobs, want 4 (none for the untracked delivery)", jobs)
 	}
 }
 
