@@ -92,14 +92,20 @@ func (db *DB) openPgxPool(ctx context.Context, conns int32) (*pgxpool.Pool, erro
 // marks the duplicates.
 func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, needsJobs bool,
 	jobsFor func(inserted map[string]bool) []river.InsertManyParams) error {
+	var claim notifyClaim
 	if needsJobs {
-		insert, args = db.deliveryJobs.query(insert, len(args)), append(args, db.deliveryJobs.args()...)
+		var jobArgs []any
+		jobArgs, claim = db.deliveryJobs.args()
+		insert, args = db.deliveryJobs.query(insert, len(args)), append(args, jobArgs...)
 	}
 	inserted, err := insertedIDs(db.pgxWriter.Query(ctx, insert, args...))
 	if err != nil {
+		db.deliveryJobs.release(claim)
 		return err
 	}
-	jobsFor(inserted)
+	if jobs := jobsFor(inserted); len(jobs) == 0 {
+		db.deliveryJobs.release(claim) // no job, so nothing was sent
+	}
 	return nil
 }
 
@@ -118,14 +124,25 @@ type deliveryJobs struct {
 	// own (at most one a FetchCooldown per queue): the workers fetch
 	// once for everything inserted meanwhile.
 	cooldown time.Duration
-	notified atomic.Int64 // unix nanoseconds of the last notification
+	start    time.Time    // what notified counts from (the monotonic clock)
+	notified atomic.Int64 // nanoseconds from start to the last notification; -cooldown for none
 }
 
 func newDeliveryJobs(config *river.Config) *deliveryJobs {
-	return &deliveryJobs{
+	j := &deliveryJobs{
 		maxAttempts: cmp.Or(config.MaxAttempts, river.MaxAttemptsDefault),
 		cooldown:    cmp.Or(config.FetchCooldown, river.FetchCooldownDefault),
+		start:       time.Now(),
 	}
+	j.notified.Store(-int64(j.cooldown))
+	return j
+}
+
+// notifyClaim is a batch's claim on the notification of the current
+// cooldown: the time it took and the time it replaced.
+type notifyClaim struct {
+	ok       bool
+	at, prev int64
 }
 
 // query extends insert, an INSERT INTO deliveries … RETURNING id taking n
@@ -148,12 +165,25 @@ func (j *deliveryJobs) query(insert string, n int) string {
 }
 
 // args are query's parameters for one batch: the job's kind, attempts,
-// priority and queue, and whether to notify.
-func (j *deliveryJobs) args() []any {
-	now := time.Now().UnixNano()
+// priority and queue, and whether to notify, which is this cooldown's
+// claim when the batch made it.
+func (j *deliveryJobs) args() ([]any, notifyClaim) {
+	now := int64(time.Since(j.start))
 	last := j.notified.Load()
-	notify := now-last >= int64(j.cooldown) && j.notified.CompareAndSwap(last, now)
-	return []any{bot.ProcessDelivery{}.Kind(), j.maxAttempts, river.PriorityDefault, river.QueueDefault, notify}
+	var claim notifyClaim
+	if now-last >= int64(j.cooldown) && j.notified.CompareAndSwap(last, now) {
+		claim = notifyClaim{ok: true, at: now, prev: last}
+	}
+	return []any{bot.ProcessDelivery{}.Kind(), j.maxAttempts, river.PriorityDefault, river.QueueDefault, claim.ok}, claim
+}
+
+// release gives back the claim of a batch that sent no notification (it
+// failed, or its deliveries were all stored before), so that the next
+// batch's jobs are not left to the workers' next poll.
+func (j *deliveryJobs) release(c notifyClaim) {
+	if c.ok {
+		j.notified.CompareAndSwap(c.at, c.prev)
+	}
 }
 
 // insertedIDs collects the ids an insert ... RETURNING id returned.

@@ -227,7 +227,7 @@ func TestDeliveryJobNotifiesWorkers(t *testing.T) {
 	q, err := db.NewQueue(&river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
 		Workers:           workers,
-		FetchCooldown:     5 * time.Millisecond,
+		FetchCooldown:     river.FetchCooldownMin, // the second ingest comes later: it is notified too
 		FetchPollInterval: time.Minute,
 	})
 	if err != nil {
