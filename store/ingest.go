@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/goalbot/goalbot/bot"
-	"github.com/riverqueue/river"
 )
 
 // SkipUntracked is the skip_reason of a delivery finished when it was
@@ -341,24 +339,22 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 		written += len(payload) + rowOverhead
 	}
 
-	// jobsFor lists the jobs of the deliveries that were new and not
-	// skipped, and marks the others duplicates. No unique option: the
-	// delivery row's own id, inserted with ON CONFLICT DO NOTHING, already
-	// gives each delivery one job.
-	var jobs []river.InsertManyParams
-	jobsFor := func(inserted map[string]bool) []river.InsertManyParams {
-		jobs = jobs[:0]
+	// markNew marks the deliveries that were not new duplicates and counts
+	// the new ones that get a job (not skipped). No unique option on the
+	// jobs: the delivery row's own id, inserted with ON CONFLICT DO
+	// NOTHING, already gives each delivery one job.
+	markNew := func(inserted map[string]bool) (queued int) {
 		for k, r := range rows {
 			dup[rowIdx[k]] = !inserted[r.d.ID]
 			if inserted[r.d.ID] && !skip[r.d.ID] {
-				jobs = append(jobs, river.InsertManyParams{Args: bot.ProcessDelivery{DeliveryID: r.d.ID}})
+				queued++
 			}
 		}
-		return jobs
+		return queued
 	}
 	insert := in.insertQuery(len(rows))
 	if db.dialect == Postgres {
-		if err := db.insertPostgres(ctx, insert, args, len(skip) < len(rows), jobsFor); err != nil {
+		if err := db.insertPostgres(ctx, insert, args, len(skip) < len(rows), markNew); err != nil {
 			return nil, err
 		}
 		return dup, nil
@@ -379,9 +375,9 @@ func (in *ingester) store(batch []*ingestReq) ([]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-	jobsFor(inserted)
+	queued := markNew(inserted)
 	in.wrote(written)
-	if len(jobs) > 0 {
+	if queued > 0 {
 		signal(in.stored)
 	}
 	return dup, nil
@@ -445,7 +441,7 @@ func itemsOf(rows []*ingestReq) []any {
 // trackedQuery is the statement that returns which of n items some goal
 // tracks: an item row or a link to it exists.
 func (in *ingester) trackedQuery(n int) string {
-	marks := strings.TrimSuffix(strings.Repeat("?,", n), ",")
+	marks := placeholders(n)
 	return in.db.rebind(`SELECT ref FROM items WHERE ref IN (` + marks + `) UNION SELECT item FROM links WHERE item IN (` + marks + `)`)
 }
 

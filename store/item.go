@@ -81,11 +81,6 @@ func (db *DB) ItemsOf(ctx context.Context, refs []ref.Ref) (map[ref.Ref]bot.Item
 	return out, rows.Err()
 }
 
-// placeholders is the "?, ?, ?" of n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // refArgs is refs as query arguments.
 func refArgs(refs []ref.Ref) []any {
 	args := make([]any, len(refs))
@@ -156,8 +151,22 @@ func itemRow(it bot.Item) ([]any, error) {
 // a zero one with exists=false) and says whether to save it.
 func (db *DB) UpdateItem(ctx context.Context, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (saved bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		saved, err = db.updateItem(ctx, tx, r, fn)
-		return err
+		it, created, err := db.lockItem(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		save, err := fn(&it, !created)
+		if err != nil {
+			return err
+		}
+		if !save {
+			if created {
+				_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
+			}
+			return err
+		}
+		saved = true
+		return db.saveItem(ctx, tx, it)
 	})
 	if err != nil {
 		return false, fmt.Errorf("update item %s: %w", r, err)
@@ -276,25 +285,6 @@ func (db *DB) insertPlaceholders(ctx context.Context, tx *sql.Tx, refs []ref.Ref
 		created[r] = true
 	}
 	return created, rows.Err()
-}
-
-// updateItem is UpdateItem in tx.
-func (db *DB) updateItem(ctx context.Context, tx *sql.Tx, r ref.Ref, fn func(it *bot.Item, exists bool) (save bool, err error)) (bool, error) {
-	it, created, err := db.lockItem(ctx, tx, r)
-	if err != nil {
-		return false, err
-	}
-	save, err := fn(&it, !created)
-	if err != nil {
-		return false, err
-	}
-	if !save {
-		if created {
-			_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM items WHERE ref = ?`), r.String())
-		}
-		return false, err
-	}
-	return true, db.saveItem(ctx, tx, it)
 }
 
 // lockItem reads the item behind r in tx, locked for update, and when there

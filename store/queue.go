@@ -88,10 +88,10 @@ func (db *DB) openPgxPool(ctx context.Context, conns int32) (*pgxpool.Pool, erro
 // one round trip: the deliveries' rows with insert (which returns the ids
 // that were new), and when needsJobs also the ProcessDelivery jobs of the
 // new ones that were not finished on arrival (outcome queued), written
-// into River's table (deliveryJobs). jobsFor is called with the new ids: it
-// marks the duplicates.
+// into River's table (deliveryJobs). markNew is called with the new ids: it
+// marks the duplicates and counts the jobs written.
 func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, needsJobs bool,
-	jobsFor func(inserted map[string]bool) []river.InsertManyParams) error {
+	markNew func(inserted map[string]bool) (queued int)) error {
 	var claim notifyClaim
 	if needsJobs {
 		var jobArgs []any
@@ -103,7 +103,7 @@ func (db *DB) insertPostgres(ctx context.Context, insert string, args []any, nee
 		db.deliveryJobs.release(claim)
 		return err
 	}
-	if jobs := jobsFor(inserted); len(jobs) == 0 {
+	if markNew(inserted) == 0 {
 		db.deliveryJobs.release(claim) // no job, so nothing was sent
 	}
 	return nil

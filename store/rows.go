@@ -39,8 +39,13 @@ func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, row
 // valuesList is the "(?, ?), (?, ?)" of an INSERT of rows rows of cols
 // values each.
 func valuesList(rows, cols int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	row := "(" + placeholders(cols) + ")"
 	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
+
+// placeholders is the "?, ?, ?" of n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // stringRows is what stringSet reads of sql.Rows and pgx.Rows.
