@@ -44,22 +44,30 @@ func (t *Tracker) updateItems(ctx context.Context, changes []itemChange) error {
 	if err != nil {
 		return err
 	}
+	// An item nothing follows is only kept current when a row is stored
+	// already (by an earlier link, say). A read tells, not a write
+	// transaction that inserts a placeholder only to delete it (on
+	// PostgreSQL, a commit's flush per delivery about such an item).
+	var unfollowed []ref.Ref
+	for _, ch := range changes {
+		if len(followers[ch.ref]) == 0 && len(discovered[ch.ref]) == 0 && !trackAll {
+			unfollowed = append(unfollowed, ch.ref)
+		}
+	}
+	var stored map[ref.Ref]bot.Item
+	if len(unfollowed) > 0 {
+		if stored, err = t.store.ItemsOf(ctx, unfollowed); err != nil {
+			return fmt.Errorf("update %d items: %w", len(unfollowed), err)
+		}
+	}
 	var refs []ref.Ref
 	var kept []itemChange
 	var links [][]bot.Link
 	var found [][]string
 	for _, ch := range changes {
 		l, f := followers[ch.ref], discovered[ch.ref]
-		if len(l) == 0 && len(f) == 0 && !trackAll {
-			// Nothing follows the item: only a row stored already (by an
-			// earlier link, say) is kept current. A read tells, not a write
-			// transaction that inserts a placeholder only to delete it (on
-			// PostgreSQL, a commit's flush per delivery about such an item).
-			if _, err := t.store.Item(ctx, ch.ref); bot.ErrorCode(err) == bot.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return fmt.Errorf("update item %s: %w", ch.ref, err)
-			}
+		if _, ok := stored[ch.ref]; !ok && len(l) == 0 && len(f) == 0 && !trackAll {
+			continue
 		}
 		refs, kept, links, found = append(refs, ch.ref), append(kept, ch), append(links, l), append(found, f)
 	}

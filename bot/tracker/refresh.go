@@ -44,6 +44,11 @@ func (RefreshItems) Kind() string { return "refresh_items" }
 // (BenchmarkCommandReplyDuringLoad).
 const bulkPriority = 2
 
+// bulkReadOpts are the insert options of the reads of a goal being loaded.
+func bulkReadOpts() *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}
+}
+
 // maxBatch bounds the items of one RefreshItems job.
 const maxBatch = 50
 
@@ -70,7 +75,7 @@ func refreshJobs(goal string, items []string, workers int) []river.InsertManyPar
 		if size == 1 {
 			args = RefreshItem{Item: items[0]}
 		}
-		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: bulkReadOpts()})
 		items = items[n:]
 	}
 	return jobs
@@ -160,7 +165,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 			stop = wrap(err, "refresh %s", r)
 		default:
 			t.logger(ctx).Warn().Err(err).Str("item", s).Msg("item read failed; retried in a job of its own")
-			again = append(again, river.InsertManyParams{Args: RefreshItem{Item: s}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
+			again = append(again, river.InsertManyParams{Args: RefreshItem{Item: s}, InsertOpts: bulkReadOpts()})
 		}
 		if stop != nil {
 			break
@@ -179,7 +184,7 @@ func (w *refreshItemsWorker) Work(ctx context.Context, j *river.Job[RefreshItems
 		return jobError(stop)
 	}
 	if len(rest) > 0 {
-		again = append(again, river.InsertManyParams{Args: RefreshItems{Items: rest, Goal: j.Args.Goal}, InsertOpts: &river.InsertOpts{UniqueOpts: refreshUnique(), Priority: bulkPriority}})
+		again = append(again, river.InsertManyParams{Args: RefreshItems{Items: rest, Goal: j.Args.Goal}, InsertOpts: bulkReadOpts()})
 	}
 	if len(again) > 0 {
 		if _, err := t.queue.InsertMany(ctx, again); err != nil {
